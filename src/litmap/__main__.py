@@ -1,0 +1,5 @@
+"""Allow ``python -m litmap``."""
+
+from litmap.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""Validation of a whole library: every problem found, each naming its file (and line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from litmap.errors import InvalidFile
+from litmap.models import Paper
+from litmap.store.codec import categories_from_toml, field_line, paper_from_toml
+from litmap.store.config import config_from_toml
+from litmap.store.library import Library, read_text
+from litmap.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the library."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+def _problem(error: InvalidFile) -> Problem:
+    return Problem(error.path, error.detail, error.line)
+
+
+def check_library(library: Library) -> list[Problem]:
+    """Every problem in ``library``: bad TOML, bad fields, unknown categories, key clashes."""
+    problems: list[Problem] = []
+    try:
+        config_from_toml(read_text(library.config_path), str(library.config_path))
+    except InvalidFile as error:
+        problems.append(_problem(error))
+
+    taxonomy = Taxonomy()
+    if library.taxonomy_path.exists():
+        try:
+            text = read_text(library.taxonomy_path)
+            categories = categories_from_toml(text, str(library.taxonomy_path))
+            taxonomy = Taxonomy(categories)
+            seen: set[str] = set()
+            for category in categories:
+                if category.id in seen:
+                    problems.append(Problem(str(library.taxonomy_path), f"category {category.id!r} is defined twice"))
+                seen.add(category.id)
+            problems += [Problem(str(library.taxonomy_path), m) for m in taxonomy.problems()]
+        except InvalidFile as error:
+            problems.append(_problem(error))
+
+    owners: dict[str, Path] = {}
+    loaded: list[tuple[Path, str, Paper]] = []
+    for path in library.paper_files():
+        try:
+            text = read_text(path)
+            paper = paper_from_toml(text, str(path))
+        except InvalidFile as error:
+            problems.append(_problem(error))
+            continue
+        loaded.append((path, text, paper))
+        if path.stem != paper.key:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"file name does not match its citekey {paper.key!r} (expected {paper.key}.toml)",
+                    field_line(text, "key"),
+                )
+            )
+    for path, _text, paper in loaded:
+        for key in paper.all_keys:
+            if key in owners and owners[key] != path:
+                problems.append(Problem(str(path), f"duplicate citekey {key!r}: also used by {owners[key].name}"))
+            else:
+                owners[key] = path
+    if library.taxonomy_path.exists() or any(p.categories for _path, _text, p in loaded):
+        for path, text, paper in loaded:
+            for category in paper.categories:
+                if category not in taxonomy:
+                    suggestions = taxonomy.suggest(category, limit=1)
+                    hint = f" (did you mean {suggestions[0]!r}?)" if suggestions else ""
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"category {category!r} is not defined in taxonomy.toml{hint}",
+                            field_line(text, "categories"),
+                        )
+                    )
+    return problems

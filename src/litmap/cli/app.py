@@ -1,0 +1,83 @@
+"""The typer application: global options, error translation at the edge, the entry point."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from litmap import __version__
+from litmap.cli import state
+from litmap.errors import LitmapError
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``Error: message`` as one line on stderr; return the Exit to raise."""
+    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+class LitmapGroup(TyperGroup):
+    """Runs commands, turning litmap's errors into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LitmapError as exc:
+            if os.environ.get("LITMAP_DEBUG") == "1":
+                raise
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            if os.environ.get("LITMAP_DEBUG") == "1" or exc.errno == 32:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise fail(f"{where}{exc.strerror or exc}") from None
+
+
+app = typer.Typer(
+    cls=LitmapGroup,
+    name="litmap",
+    help="litmap: a bibliography and taxonomy manager for researchers.\n\n"
+    "Papers live as plain TOML files in a library folder (papers/<citekey>.toml) under git. "
+    "Without --library or $LITMAP_LIBRARY, litmap uses the library in the working directory "
+    "(or its parents), else the bundled interpretability reading list (read-only).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"litmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    library: Annotated[
+        str | None,
+        typer.Option(
+            "--library",
+            "-L",
+            metavar="PATH",
+            help="Library folder to use (overrides $LITMAP_LIBRARY and the working directory).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show litmap's version and exit."),
+    ] = False,
+) -> None:
+    """litmap: a bibliography and taxonomy manager for researchers."""
+    state.set_library_option(library)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="litmap")

@@ -1,0 +1,116 @@
+"""Rendering for the terminal (rich) and for scripts (JSON). The only module that styles output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from litmap.models import Paper
+from litmap.taxonomy import Taxonomy
+
+console = Console(highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` as pretty JSON on stdout (UTF-8, stable key order as given)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_keys(papers: Iterable[Paper]) -> None:
+    """One citekey per line, for pipes (``| litmap tag - +to-read``)."""
+    sys.stdout.write("".join(f"{p.key}\n" for p in papers))
+
+
+def papers_json(papers: Iterable[Paper]) -> list[dict[str, Any]]:
+    """Papers as their JSON records."""
+    return [p.to_json() for p in papers]
+
+
+def category_titles(paper: Paper, taxonomy: Taxonomy) -> str:
+    """A paper's categories by title (ids for unknown ones), comma-separated."""
+    return ", ".join(taxonomy.get(c).title if c in taxonomy else c for c in paper.categories)
+
+
+def paper_table(
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    title_cells: Sequence[Text] | None = None,
+    extra_column: tuple[str, Sequence[str]] | None = None,
+    caption: str | None = None,
+) -> Table:
+    """The standard table of papers: key, year, authors, title, categories."""
+    table = Table(show_lines=False, header_style="bold", caption=caption, expand=False)
+    table.add_column("Key", style="cyan", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Authors", max_width=22)
+    table.add_column("Title", min_width=20)
+    table.add_column("Categories", style="green", max_width=28)
+    if extra_column:
+        table.add_column(extra_column[0], justify="right", no_wrap=True)
+    for index, paper in enumerate(papers):
+        title = title_cells[index] if title_cells else Text(paper.title)
+        row: list[Any] = [
+            paper.key,
+            str(paper.year or ""),
+            escape(paper.first_author),
+            title,
+            escape(category_titles(paper, taxonomy)),
+        ]
+        if extra_column:
+            row.append(extra_column[1][index])
+        table.add_row(*row)
+    return table
+
+
+def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
+    """Everything about one paper, as a panel."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+
+    def row(label: str, value: str | None) -> None:
+        if value:
+            grid.add_row(label, Text(value))
+
+    row("Authors", "; ".join(a.display for a in paper.authors))
+    row("Year", str(paper.year) if paper.year else None)
+    row("Type", paper.type)
+    row("Venue", paper.venue)
+    row("Volume", paper.volume)
+    row("Pages", paper.pages)
+    row("arXiv", paper.arxiv)
+    row("DOI", paper.doi)
+    row("URL", paper.url)
+    if paper.categories:
+        paths = [
+            " › ".join(c.title for c in taxonomy.path(cid)) if cid in taxonomy else f"{cid} (undefined)"
+            for cid in paper.categories
+        ]
+        row("Categories", "\n".join(paths))
+    row("Tags", ", ".join(paper.tags))
+    row("Note", paper.note)
+    row("Added", paper.added.isoformat() if paper.added else None)
+    row("Aliases", ", ".join(paper.aliases))
+    for name, value in sorted(paper.extra.items()):
+        row(name, value)
+    body: list[Any] = [grid]
+    if paper.abstract:
+        from rich.console import Group
+
+        body = [Group(grid, Text(""), Text(paper.abstract, style="italic"))]
+    return Panel(
+        body[0],
+        title=Text(paper.title, style="bold"),
+        subtitle=Text(paper.key, style="cyan"),
+        title_align="left",
+        subtitle_align="right",
+    )

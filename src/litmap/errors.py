@@ -1,0 +1,65 @@
+"""The exceptions litmap raises: their messages are what users read, one line each."""
+
+from __future__ import annotations
+
+
+class LitmapError(Exception):
+    """Base of every error a user can cause; the CLI prints its message and exits 1."""
+
+
+class LibraryNotFound(LitmapError):
+    """No library where one was asked for."""
+
+
+class ReadOnlyLibrary(LitmapError):
+    """A write was attempted on the bundled, read-only library."""
+
+
+class InvalidFile(LitmapError):
+    """A library file that cannot be read: bad TOML, bad schema, conflict markers."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownKey(LitmapError):
+    """A citekey the library does not hold."""
+
+    def __init__(self, key: str, suggestions: list[str] | None = None) -> None:
+        self.key = key
+        self.suggestions = suggestions or []
+        super().__init__(f"no paper with key {key!r}" + did_you_mean(self.suggestions))
+
+
+class UnknownCategory(LitmapError):
+    """A category id the taxonomy does not define."""
+
+    def __init__(self, category: str, suggestions: list[str] | None = None) -> None:
+        self.category = category
+        self.suggestions = suggestions or []
+        super().__init__(f"no category {category!r}" + did_you_mean(self.suggestions))
+
+
+class InvalidValue(LitmapError):
+    """A value given by the user that does not validate (an id, a year range, a key)."""
+
+
+class DuplicatePaper(LitmapError):
+    """The paper being added is already in the library."""
+
+
+class SourceError(LitmapError):
+    """A network source failed: unreachable, timed out, answered with an error."""
+
+
+def did_you_mean(suggestions: list[str]) -> str:
+    """Render ' (did you mean 'a' or 'b'?)' for a list of close matches, or ''."""
+    if not suggestions:
+        return ""
+    quoted = [repr(s) for s in suggestions]
+    joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"; did you mean {joined}?"

@@ -1,0 +1,77 @@
+"""The citekey scheme: the one place where keys for new papers are made.
+
+Default pattern ``{author}{year}{word}``: the first author's family name, the year, and the first
+significant word of the title, all lower-case ASCII letters and digits (``elhage2022toy``).
+A key already taken gets a letter suffix: ``elhage2022toyb``, ``elhage2022toyc``, ...
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Container
+
+from litmap.models import Paper
+
+DEFAULT_PATTERN = "{author}{year}{word}"
+
+STOPWORDS = frozenset(
+    (
+        "a an the and or but of on in at to for from by with without into onto over under via as is are"
+        " be do does did how what why when where which who whose can we our its it this that these those"
+        " toward towards"
+    ).split()
+)
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII letters and digits of ``text`` (accents transliterated: Gödel -> godel)."""
+    from anyascii import anyascii
+
+    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+
+
+def first_significant_word(title: str) -> str:
+    """The first title word that is not a stop word, as an ASCII slug (``In-context`` -> incontext)."""
+    words = [ascii_slug(w) for w in re.split(r"[\s/]+", title)]
+    words = [w for w in words if w]
+    for word in words:
+        if word not in STOPWORDS:
+            return word
+    return words[0] if words else "untitled"
+
+
+def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
+    """The key ``pattern`` gives ``paper``, before disambiguation."""
+    author = ascii_slug(paper.authors[0].family) if paper.authors else ""
+    fields = {
+        "author": author or "anon",
+        "year": str(paper.year) if paper.year else "nd",
+        "word": first_significant_word(paper.title),
+    }
+    try:
+        key = pattern.format_map(fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"invalid citekey pattern {pattern!r}: use {{author}}, {{year}}, {{word}}") from exc
+    return re.sub(r"[^A-Za-z0-9_:.\-]", "", key) or "paper"
+
+
+def _suffixes() -> list[str]:
+    letters = list(string.ascii_lowercase[1:])
+    return letters + [a + b for a in string.ascii_lowercase for b in string.ascii_lowercase]
+
+
+def make_key(
+    paper: Paper,
+    taken: Container[str] | Callable[[str], bool],
+    pattern: str = DEFAULT_PATTERN,
+) -> str:
+    """A key for ``paper`` that is not ``taken`` (a set of keys, or a predicate)."""
+    is_taken = taken if callable(taken) else taken.__contains__
+    key = base_key(paper, pattern)
+    if not is_taken(key):
+        return key
+    for suffix in _suffixes():
+        if not is_taken(key + suffix):
+            return key + suffix
+    raise ValueError(f"no free citekey left for {key!r}")

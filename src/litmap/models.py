@@ -1,0 +1,343 @@
+"""The data model: papers, authors and categories (pydantic v2). No I/O here.
+
+A paper's *record* is the plain dict stored in ``papers/<key>.toml`` and printed by ``--json``:
+the same field names in both places, known fields in a stable order, then any other BibTeX field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from litmap.identifiers import normalize_arxiv_id, normalize_doi
+
+CITEKEY_RE = re.compile(r"^[A-Za-z0-9_:\-][A-Za-z0-9_:.\-]*$")
+CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EXTRA_FIELD_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+#: Field names of a paper record, in the order they are written.
+RECORD_FIELDS = (
+    "key",
+    "type",
+    "title",
+    "authors",
+    "year",
+    "month",
+    "venue",
+    "volume",
+    "pages",
+    "arxiv",
+    "doi",
+    "url",
+    "categories",
+    "tags",
+    "note",
+    "added",
+    "aliases",
+)
+#: The long free-text field, written last so a file reads metadata first.
+TRAILING_FIELDS = ("abstract",)
+KNOWN_FIELDS = frozenset(RECORD_FIELDS + TRAILING_FIELDS)
+
+
+def validate_citekey(key: str) -> str:
+    """Check a citekey against the safe alphabet (it names a file); return it stripped."""
+    key = key.strip()
+    if not key or len(key) > 120 or not CITEKEY_RE.match(key) or ".." in key:
+        raise ValueError(f"invalid citekey {key!r}: use letters, digits and - _ : . (no leading dot, no '..')")
+    return key
+
+
+def parse_month(value: Any) -> int | None:
+    """Month as 1-12 from an int, a digit string, or an English name/abbreviation."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        month = value
+    else:
+        text = str(value).strip().lower().rstrip(".")
+        if text.isdigit():
+            month = int(text)
+        elif text[:3] in MONTHS:
+            month = MONTHS.index(text[:3]) + 1
+        else:
+            raise ValueError(f"not a month: {value!r}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a month: {value!r}")
+    return month
+
+
+class Author(BaseModel):
+    """One author: family name and given names (an organisation has only ``family``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: str
+    given: str = ""
+
+    @field_validator("family", "given")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @model_validator(mode="after")
+    def _needs_family(self) -> Author:
+        if not self.family:
+            raise ValueError("an author needs a family name")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> Author:
+        """Read ``"Family, Given"``; a name without a comma is kept whole (organisation)."""
+        family, sep, given = text.partition(",")
+        if not sep:
+            return cls(family=text)
+        return cls(family=family, given=given)
+
+    def as_text(self) -> str:
+        """``"Family, Given"`` (or just the family name), the inverse of :meth:`parse`."""
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+    def is_text_safe(self) -> bool:
+        """Whether :meth:`as_text` round-trips through :meth:`parse`."""
+        return "," not in self.family and "," not in self.given
+
+    @property
+    def display(self) -> str:
+        """``"Given Family"``, as a name is read aloud."""
+        return f"{self.given} {self.family}" if self.given else self.family
+
+
+class Paper(BaseModel):
+    """One bibliography entry. ``extra`` keeps every other BibTeX field (lower-case names)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    key: str
+    type: str = "article"
+    title: str
+    authors: list[Author] = Field(default_factory=list)
+    year: int | None = None
+    month: int | None = None
+    venue: str | None = None
+    volume: str | None = None
+    pages: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    abstract: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    note: str | None = None
+    added: dt.date | None = None
+    aliases: list[str] = Field(default_factory=list)
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        return validate_citekey(value)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        return _unique([validate_citekey(v) for v in value])
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not re.fullmatch(r"[a-z]+", value):
+            raise ValueError(f"invalid entry type {value!r}")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("a paper needs a title")
+        return value
+
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _authors(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [Author.parse(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.isdigit():
+                raise ValueError(f"not a year: {value!r}")
+            return int(value)
+        return value
+
+    @field_validator("year")
+    @classmethod
+    def _year_range(cls, value: int | None) -> int | None:
+        if value is not None and not 1000 <= value <= 2999:
+            raise ValueError(f"not a plausible year: {value}")
+        return value
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> int | None:
+        return parse_month(value)
+
+    @field_validator("arxiv", mode="before")
+    @classmethod
+    def _arxiv(cls, value: Any) -> str | None:
+        return normalize_arxiv_id(str(value)) if value not in (None, "") else None
+
+    @field_validator("doi", mode="before")
+    @classmethod
+    def _doi(cls, value: Any) -> str | None:
+        return normalize_doi(str(value)) if value not in (None, "") else None
+
+    @field_validator("venue", "volume", "pages", "url", "note", mode="before")
+    @classmethod
+    def _optional_text(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("abstract", mode="before")
+    @classmethod
+    def _abstract(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    @field_validator("categories", "tags")
+    @classmethod
+    def _labels(cls, value: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in value]
+        if any(not v for v in cleaned):
+            raise ValueError("empty category or tag")
+        return _unique(cleaned)
+
+    @field_validator("categories")
+    @classmethod
+    def _category_ids(cls, value: list[str]) -> list[str]:
+        for v in value:
+            if not CATEGORY_ID_RE.match(v):
+                raise ValueError(f"invalid category id {v!r}")
+        return value
+
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _extra(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, str] = {}
+        for name, field_value in value.items():
+            lname = str(name).strip().lower()
+            if lname in KNOWN_FIELDS or not EXTRA_FIELD_RE.match(lname):
+                raise ValueError(f"invalid extra field name {name!r}")
+            if isinstance(field_value, bool) or not isinstance(field_value, (str, int)):
+                raise ValueError(f"field {name!r} must be text")
+            out[lname] = str(field_value)
+        return out
+
+    # -- records -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Paper:
+        """Build a paper from its record (TOML table or JSON object); unknown keys are extras."""
+        known = {k: v for k, v in record.items() if k in KNOWN_FIELDS}
+        extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
+        return cls(**known, extra=extra)
+
+    def to_record(self) -> dict[str, Any]:
+        """The paper as its record: stable field order, empty fields left out."""
+        record: dict[str, Any] = {}
+        for name in RECORD_FIELDS:
+            value = getattr(self, name)
+            if name == "authors":
+                value = [a.as_text() if a.is_text_safe() else a.model_dump() for a in value]
+            if value in (None, "", []):
+                continue
+            record[name] = value
+        for name in sorted(self.extra):
+            record[name] = self.extra[name]
+        if self.abstract:
+            record["abstract"] = self.abstract
+        return record
+
+    def to_json(self) -> dict[str, Any]:
+        """The record with JSON-safe values (dates as ISO strings)."""
+        record = self.to_record()
+        if "added" in record:
+            record["added"] = record["added"].isoformat()
+        return record
+
+    # -- conveniences -----------------------------------------------------------------------
+
+    @property
+    def first_author(self) -> str:
+        """Family name of the first author, ``"et al."`` added when there are more."""
+        if not self.authors:
+            return ""
+        name = self.authors[0].family
+        return (
+            f"{name} et al."
+            if len(self.authors) > 2
+            else (f"{name} & {self.authors[1].family}" if len(self.authors) == 2 else name)
+        )
+
+    @property
+    def all_keys(self) -> list[str]:
+        """The key and every alias it answers to."""
+        return [self.key, *self.aliases]
+
+
+class Category(BaseModel):
+    """A node of the taxonomy; ``order`` is its position among its siblings (file order)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: str
+    title: str
+    description: str | None = None
+    parent: str | None = None
+    order: int = 0
+
+    @field_validator("id", "parent")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not CATEGORY_ID_RE.match(value):
+            raise ValueError(f"invalid category id {value!r}: use lower-case letters, digits and single hyphens")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("a category needs a title")
+        return value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,198 @@
+"""TOML codec for library files: text <-> models. Pure: never touches the file system.
+
+Reading uses the standard library's ``tomllib`` (fast); writing uses ``tomlkit`` so that a rewrite
+keeps a user's own comments and formatting, and an unchanged paper is written back byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+from pydantic import ValidationError
+
+from litmap.errors import InvalidFile
+from litmap.models import Category, Paper
+
+CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def parse_toml(text: str, path: str) -> dict[str, Any]:
+    """Parse TOML text; InvalidFile names the file and line of a syntax error or conflict marker."""
+    marker = CONFLICT_MARKER.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise InvalidFile(path, "unresolved git conflict marker", line)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_LINE.search(message)
+        detail = _TOML_LINE.sub("", message).replace("()", "").strip(" ,(")
+        raise InvalidFile(path, f"invalid TOML: {detail}", int(match.group(1)) if match else None) from None
+
+
+def field_line(text: str, field: str) -> int | None:
+    """The line on which ``field = ...`` is set in ``text``, if it can be found."""
+    match = re.search(rf"^\s*{re.escape(field)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def schema_error(exc: ValidationError, path: str, text: str, prefix: str = "") -> InvalidFile:
+    """Turn the first pydantic error into an InvalidFile naming the field (and its line)."""
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    field = loc[0] if loc else ""
+    if field == "extra" and len(loc) > 1:
+        field = loc[1]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "required field is missing"
+    where = f"{prefix}{field}" if field else prefix.rstrip(".") or "file"
+    return InvalidFile(path, f"field {where!r}: {message}", field_line(text, field) if field else None)
+
+
+def paper_from_toml(text: str, path: str) -> Paper:
+    """Read a paper file's text into a Paper; InvalidFile on bad TOML or a bad field."""
+    data = parse_toml(text, path)
+    try:
+        return Paper.from_record(data)
+    except ValidationError as exc:
+        raise schema_error(exc, path, text) from None
+
+
+def categories_from_toml(text: str, path: str) -> list[Category]:
+    """Read taxonomy.toml: an array of ``[[category]]`` tables, in file order."""
+    data = parse_toml(text, path)
+    unknown = sorted(set(data) - {"category"})
+    if unknown:
+        raise InvalidFile(path, f"unknown top-level key {unknown[0]!r} (expected [[category]] tables)")
+    tables = data.get("category", [])
+    if not isinstance(tables, list):
+        raise InvalidFile(path, "'category' must be an array of tables ([[category]])")
+    categories: list[Category] = []
+    sibling_count: dict[str | None, int] = {}
+    for index, table in enumerate(tables):
+        parent = table.get("parent") if isinstance(table, dict) else None
+        order = sibling_count.get(parent, 0)
+        sibling_count[parent] = order + 1
+        try:
+            categories.append(Category(**table, order=order))
+        except (ValidationError, TypeError) as exc:
+            if isinstance(exc, ValidationError):
+                raise schema_error(exc, path, text, prefix=f"category[{index}].") from None
+            raise InvalidFile(path, f"category[{index}] is not a table") from None
+    return categories
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _text_item(value: str) -> Any:
+    """A multi-line string item: literal when the text allows it (backslashes stay readable)."""
+    import tomlkit
+    from tomlkit.items import String, StringType, Trivia
+
+    if "'''" in value or re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+        return tomlkit.string(value, multiline=True)
+    return String(StringType.MLL, value, "\n" + value + "\n", Trivia())
+
+
+def _item(name: str, value: Any) -> Any:
+    import tomlkit
+
+    if name == "authors" or (name == "aliases" and len(value) > 3):
+        array = tomlkit.array()
+        for entry in value:
+            if isinstance(entry, dict):
+                table = tomlkit.inline_table()
+                table.update(entry)
+                array.append(table)
+            else:
+                array.append(entry)
+        array.multiline(len(value) > 1)
+        return array
+    if isinstance(value, str) and ("\n" in value or name in ("abstract", "description")):
+        return _text_item(value)
+    return tomlkit.item(value)
+
+
+def render_record(record: dict[str, Any]) -> str:
+    """Canonical TOML text for a record (fields in record order)."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    for name, value in record.items():
+        doc[name] = _item(name, value)
+    return tomlkit.dumps(doc)
+
+
+def paper_to_toml(paper: Paper, previous: str | None = None) -> str:
+    """TOML text for ``paper``.
+
+    With the file's ``previous`` text, an unchanged paper returns it untouched, and a changed one
+    is updated in place (only changed fields rewritten) so comments and formatting survive.
+    """
+    record = paper.to_record()
+    if previous is None:
+        return render_record(record)
+    try:
+        old_record = paper_from_toml(previous, "<previous>").to_record()
+    except InvalidFile:
+        return render_record(record)
+    if old_record == record:
+        return previous
+    if previous == render_record(old_record):
+        return render_record(record)
+    return _update_in_place(previous, old_record, record)
+
+
+def _update_in_place(previous: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+    import tomlkit
+
+    doc = tomlkit.parse(previous)
+    for name in list(doc.keys()):
+        if name not in new:
+            del doc[name]
+    for name, value in new.items():
+        if name not in old or old[name] != value or name not in doc:
+            doc[name] = _item(name, value)
+    return tomlkit.dumps(doc)
+
+
+TAXONOMY_HEADER = (
+    "# The category tree. Each [[category]] has an id (lower-case slug), a title, an optional\n"
+    "# description and an optional parent id; siblings keep the order they have in this file.\n"
+)
+
+
+def categories_to_toml(categories: list[Category], previous: str | None = None) -> str:
+    """TOML text for the taxonomy (categories in the given order)."""
+    import tomlkit
+
+    if previous is not None:
+        try:
+            if categories_from_toml(previous, "<previous>") == categories:
+                return previous
+        except InvalidFile:
+            pass
+    doc = tomlkit.document()
+    for line in TAXONOMY_HEADER.splitlines():
+        doc.add(tomlkit.comment(line.removeprefix("# ")))
+    tables = tomlkit.aot()
+    for category in categories:
+        table = tomlkit.table()
+        table["id"] = category.id
+        table["title"] = category.title
+        if category.parent:
+            table["parent"] = category.parent
+        if category.description:
+            table["description"] = _text_item(category.description)
+        tables.append(table)
+    doc["category"] = tables
+    return tomlkit.dumps(doc)

@@ -1,0 +1,161 @@
+"""Safe writes: atomic single-file writes, the library lock, and atomic multi-file changes.
+
+A multi-file change (a merge, a category rename) is written as temp files first, then a journal
+listing what to rename and delete is made durable, then it is applied. A crash before the journal
+exists leaves the old state (stray temp files are swept away); a crash after it is rolled forward
+the next time the library is opened. Either way no reader sees half of a change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litmap.errors import LitmapError
+
+TMP_SUFFIX = ".litmap-tmp"
+STATE_DIR = ".litmap"
+JOURNAL = "journal.json"
+LOCK_TIMEOUT_SECONDS = 15.0
+
+
+def state_dir(root: Path) -> Path:
+    """The library's git-ignored working folder (lock, journal, index)."""
+    return root / STATE_DIR
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def temp_path_for(path: Path) -> Path:
+    """Where the new content of ``path`` is staged before the rename."""
+    return path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
+
+
+def write_temp(path: Path, text: str) -> Path:
+    """Write ``text`` durably to a temp file beside ``path``; return the temp path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(path)
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return tmp
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically: readers see the old file or the new one."""
+    tmp = write_temp(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def library_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the library's writer lock (a lock file under ``.litmap/``)."""
+    from filelock import FileLock, Timeout
+
+    directory = state_dir(root)
+    directory.mkdir(exist_ok=True)
+    lock = FileLock(str(directory / "lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LitmapError(f"the library {root} is locked by another litmap process; try again in a moment") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass
+class Changes:
+    """A set of file writes and deletions to apply as one atomic change."""
+
+    writes: dict[Path, str] = field(default_factory=dict)
+    deletes: set[Path] = field(default_factory=set)
+
+    def write(self, path: Path, text: str) -> None:
+        """Stage ``text`` as the new content of ``path``."""
+        self.deletes.discard(path)
+        self.writes[path] = text
+
+    def delete(self, path: Path) -> None:
+        """Stage the removal of ``path``."""
+        self.writes.pop(path, None)
+        self.deletes.add(path)
+
+    def __bool__(self) -> bool:
+        return bool(self.writes or self.deletes)
+
+
+def commit(root: Path, changes: Changes) -> None:
+    """Apply ``changes`` atomically. The caller must hold :func:`library_lock`."""
+    if not changes:
+        return
+    if len(changes.writes) == 1 and not changes.deletes:
+        ((path, text),) = changes.writes.items()
+        atomic_write(path, text)
+        return
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, text in changes.writes.items():
+            staged.append((str(write_temp(path, text)), str(path)))
+    except BaseException:
+        for tmp, _final in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    journal = state_dir(root) / JOURNAL
+    journal.parent.mkdir(exist_ok=True)
+    payload = {"renames": staged, "deletes": sorted(str(p) for p in changes.deletes)}
+    atomic_write(journal, json.dumps(payload, indent=1))
+    roll_forward(root)
+
+
+def roll_forward(root: Path) -> bool:
+    """Finish a change whose journal was written; sweep stray temp files. True if any work."""
+    journal = state_dir(root) / JOURNAL
+    did_work = False
+    if journal.exists():
+        try:
+            payload = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            payload = {"renames": [], "deletes": []}
+        for tmp, final in payload.get("renames", []):
+            if os.path.exists(tmp):
+                os.replace(tmp, final)
+        for path in payload.get("deletes", []):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        for directory in {Path(final).parent for _tmp, final in payload.get("renames", [])}:
+            _fsync_dir(directory)
+        journal.unlink()
+        did_work = True
+    for directory in (root, root / "papers"):
+        if directory.is_dir():
+            for stray in directory.glob(f".*{TMP_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    stray.unlink()
+                    did_work = True
+    return did_work
+
+
+def pending_journal(root: Path) -> bool:
+    """Whether an interrupted multi-file change is waiting to be rolled forward."""
+    return (state_dir(root) / JOURNAL).exists()

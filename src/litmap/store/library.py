@@ -1,0 +1,208 @@
+"""The library facade: papers, taxonomy and settings of one library folder, read and written safely."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
+from litmap.models import Category, Paper
+from litmap.store import files
+from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
+from litmap.store.config import CONFIG_FILE, LibraryConfig, config_from_toml
+from litmap.taxonomy import Taxonomy
+
+PAPERS_DIR = "papers"
+TAXONOMY_FILE = "taxonomy.toml"
+
+
+def read_text(path: Path) -> str:
+    """A library file's text; InvalidFile when it cannot be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFile(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidFile(str(path), exc.strerror or "cannot be read") from None
+
+
+class Library:
+    """One library folder. Reads are cached for the life of the object; writes are atomic."""
+
+    def __init__(self, root: Path, read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+        self._config: LibraryConfig | None = None
+        self._taxonomy: Taxonomy | None = None
+        self._papers: dict[str, Paper] | None = None
+        if not read_only and files.pending_journal(self.root):
+            with files.library_lock(self.root):
+                files.roll_forward(self.root)
+
+    def __repr__(self) -> str:
+        return f"Library({str(self.root)!r}, read_only={self.read_only})"
+
+    # -- locations -----------------------------------------------------------------------------
+
+    @property
+    def papers_dir(self) -> Path:
+        """The folder holding one TOML file per paper."""
+        return self.root / PAPERS_DIR
+
+    @property
+    def taxonomy_path(self) -> Path:
+        """The category tree's file."""
+        return self.root / TAXONOMY_FILE
+
+    @property
+    def config_path(self) -> Path:
+        """``litmap.toml``."""
+        return self.root / CONFIG_FILE
+
+    def paper_path(self, key: str) -> Path:
+        """The file that holds (or would hold) the paper ``key``."""
+        return self.papers_dir / f"{key}.toml"
+
+    def paper_files(self) -> list[Path]:
+        """Every paper file, sorted by name."""
+        if not self.papers_dir.is_dir():
+            return []
+        return sorted(p for p in self.papers_dir.glob("*.toml") if not p.name.startswith("."))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> LibraryConfig:
+        """Settings from ``litmap.toml``."""
+        if self._config is None:
+            self._config = config_from_toml(read_text(self.config_path), str(self.config_path))
+        return self._config
+
+    def taxonomy(self) -> Taxonomy:
+        """The category tree (empty when there is no ``taxonomy.toml``)."""
+        if self._taxonomy is None:
+            if self.taxonomy_path.exists():
+                text = read_text(self.taxonomy_path)
+                self._taxonomy = Taxonomy(categories_from_toml(text, str(self.taxonomy_path)))
+            else:
+                self._taxonomy = Taxonomy()
+        return self._taxonomy
+
+    def load_paper_file(self, path: Path) -> Paper:
+        """Read one paper file; InvalidFile if it is broken."""
+        return paper_from_toml(read_text(path), str(path))
+
+    def papers(self) -> list[Paper]:
+        """Every paper, sorted by key. The first broken file raises InvalidFile."""
+        if self._papers is None:
+            loaded = {}
+            for path in self.paper_files():
+                paper = self.load_paper_file(path)
+                loaded[paper.key] = paper
+            self._papers = loaded
+        return sorted(self._papers.values(), key=lambda p: p.key)
+
+    def keys(self) -> list[str]:
+        """Every citekey, from the file names (no file is parsed)."""
+        return [p.stem for p in self.paper_files()]
+
+    def has_key(self, key: str) -> bool:
+        """Whether ``key`` names a paper file."""
+        return self.paper_path(key).is_file()
+
+    def get(self, key: str) -> Paper:
+        """The paper ``key`` (an alias left by a merge resolves too); UnknownKey otherwise."""
+        path = self.paper_path(key) if _safe_key(key) else None
+        if path is not None and path.is_file():
+            return self.load_paper_file(path)
+        for paper in self.papers():
+            if key in paper.aliases:
+                return paper
+        raise UnknownKey(key, self.suggest_keys(key))
+
+    def resolve_keys(self, keys: Iterable[str]) -> list[Paper]:
+        """Papers for ``keys`` in order; UnknownKey for the first one that is missing."""
+        return [self.get(key) for key in keys]
+
+    def suggest_keys(self, key: str, limit: int = 3) -> list[str]:
+        """Existing keys close to a mistyped one."""
+        from litmap.fuzzy import closest
+
+        return closest(key, self.keys(), limit=limit)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyLibrary(
+                f"the bundled library ({self.root}) is read-only: make your own with `litmap init DIR`, "
+                "or copy this one with `litmap init DIR --from-bundled`, then cd there "
+                "or pass --library DIR"
+            )
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[files.Changes]:
+        """Stage changes under the library lock and commit them as one atomic change on exit."""
+        self._writable()
+        with files.library_lock(self.root):
+            changes = files.Changes()
+            yield changes
+            files.commit(self.root, changes)
+        self._forget()
+
+    def stage_paper(self, changes: files.Changes, paper: Paper, old_key: str | None = None) -> None:
+        """Stage writing ``paper`` (keeping the file's comments); a key change removes the old file."""
+        path = self.paper_path(paper.key)
+        previous = read_text(path) if path.is_file() else None
+        if old_key and old_key != paper.key:
+            old_path = self.paper_path(old_key)
+            if old_path.is_file():
+                previous = read_text(old_path)
+                changes.delete(old_path)
+        text = paper_to_toml(paper, previous)
+        if text != previous or old_key not in (None, paper.key):
+            changes.write(path, text)
+
+    def stage_delete(self, changes: files.Changes, key: str) -> None:
+        """Stage removing the paper ``key``."""
+        changes.delete(self.paper_path(key))
+
+    def stage_taxonomy(self, changes: files.Changes, categories: list[Category]) -> None:
+        """Stage writing the category tree."""
+        previous = read_text(self.taxonomy_path) if self.taxonomy_path.exists() else None
+        text = categories_to_toml(categories, previous)
+        if text != previous:
+            changes.write(self.taxonomy_path, text)
+
+    def save_paper(self, paper: Paper, old_key: str | None = None) -> None:
+        """Write one paper atomically (under the lock)."""
+        with self.writing() as changes:
+            self.stage_paper(changes, paper, old_key)
+
+    def save_papers(self, papers: Iterable[Paper]) -> None:
+        """Write several papers as one atomic change."""
+        with self.writing() as changes:
+            for paper in papers:
+                self.stage_paper(changes, paper)
+
+    def delete_papers(self, keys: Iterable[str]) -> None:
+        """Remove papers as one atomic change."""
+        with self.writing() as changes:
+            for key in keys:
+                self.stage_delete(changes, key)
+
+    def save_taxonomy(self, categories: list[Category]) -> None:
+        """Write the category tree atomically."""
+        with self.writing() as changes:
+            self.stage_taxonomy(changes, categories)
+
+    def _forget(self) -> None:
+        self._papers = None
+        self._taxonomy = None
+
+
+def _safe_key(key: str) -> bool:
+    from litmap.models import CITEKEY_RE
+
+    return bool(CITEKEY_RE.match(key)) and ".." not in key

@@ -1,0 +1,100 @@
+"""Shared fixtures: every test runs hermetically (no real home, no internet, a tmp library)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from litmap.cli import app
+from litmap.cli import state as cli_state
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "library"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point HOME and caches at tmp, unset LITMAP_* settings, start from a neutral directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("LITMAP_LIBRARY", "LITMAP_DEBUG", "LITMAP_ARXIV_API", "LITMAP_CROSSREF_API"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(home)
+    cli_state.set_library_option(None)
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that reaches for an address off this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or self.family == socket.AF_UNIX
+        ):
+            raise RuntimeError(f"test tried to reach the internet: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A CLI runner; stderr is kept apart from stdout."""
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner):  # type: ignore[no-untyped-def]
+    """Run ``litmap ARGS`` in-process; returns the click Result."""
+
+    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        cli_state.set_library_option(None)
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the bundled library, selected through $LITMAP_LIBRARY."""
+    target = tmp_path / "lib"
+    shutil.copytree(BUNDLED, target, ignore=shutil.ignore_patterns(".litmap"))
+    monkeypatch.setenv("LITMAP_LIBRARY", str(target))
+    return target
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new empty library (made by `litmap init`'s core), selected through $LITMAP_LIBRARY."""
+    from litmap.admin import init_library
+
+    target = tmp_path / "empty"
+    init_library(target, name="test")
+    monkeypatch.setenv("LITMAP_LIBRARY", str(target))
+    return target
+
+
+@pytest.fixture
+def make_paper_file():  # type: ignore[no-untyped-def]
+    """Write a paper file into a library: make_paper_file(root, key, **fields) -> Path."""
+    from litmap.models import Paper
+    from litmap.store.codec import paper_to_toml
+
+    def make(root: Path, key: str, **fields: object) -> Path:
+        fields.setdefault("title", f"A paper called {key}")
+        paper = Paper(key=key, **fields)  # type: ignore[arg-type]
+        path = root / "papers" / f"{key}.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(paper_to_toml(paper), encoding="utf-8")
+        return path
+
+    return make
