@@ -209,8 +209,8 @@ class Paper(BaseModel):
     def _optional_text(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if isinstance(value, str) and not value.strip():
-            return None
+        if isinstance(value, str):
+            return value.strip() or None
         return value
 
     @field_validator("abstract", mode="before")

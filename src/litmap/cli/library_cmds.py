@@ -54,7 +54,7 @@ def check(
             count = len(library.paper_files())
             console.print(f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)")
         else:
-            err_console.print(f"{len(problems)} problem(s) in {library.root}", markup=False)
+            err_console.print(f"{len(problems)} problem(s) in {library.root}", markup=False, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
 
