@@ -31,8 +31,8 @@ def init(
     library = init_library(path, name=name, from_bundled=from_bundled)
     count = len(library.keys())
     what = f" with {count} papers from the bundled library" if from_bundled else ""
-    console.print(f"Created a litmap library in [bold]{library.root}[/]{what}.")
-    console.print(f"Use it from that folder, or with [cyan]--library {library.root}[/].")
+    console.print(f"Created a litmap library in [bold]{library.root}[/]{what}.", soft_wrap=True)
+    console.print(f"Use it from that folder, or with [cyan]--library {library.root}[/].", soft_wrap=True)
 
 
 @app.command(epilog="[bold]Examples[/]\n\n  litmap check\n\n  litmap --library ~/papers check --json")
@@ -52,7 +52,7 @@ def check(
             err_console.print(str(problem), markup=False, soft_wrap=True)
         if not problems:
             count = len(library.paper_files())
-            console.print(f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)")
+            console.print(f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)", soft_wrap=True)
         else:
             err_console.print(f"{len(problems)} problem(s) in {library.root}", markup=False, soft_wrap=True)
     if problems:
