@@ -79,14 +79,14 @@ def check_library(library: Library) -> list[Problem]:
                 owners[key] = path
     if library.taxonomy_path.exists() or any(p.categories for _path, _text, p in loaded):
         for path, text, paper in loaded:
-            for category in paper.categories:
-                if category not in taxonomy:
-                    suggestions = taxonomy.suggest(category, limit=1)
+            for category_id in paper.categories:
+                if category_id not in taxonomy:
+                    suggestions = taxonomy.suggest(category_id, limit=1)
                     hint = f" (did you mean {suggestions[0]!r}?)" if suggestions else ""
                     problems.append(
                         Problem(
                             str(path),
-                            f"category {category!r} is not defined in taxonomy.toml{hint}",
+                            f"category {category_id!r} is not defined in taxonomy.toml{hint}",
                             field_line(text, "categories"),
                         )
                     )
