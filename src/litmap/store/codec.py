@@ -16,7 +16,7 @@ from litmap.errors import InvalidFile
 from litmap.models import Category, Paper
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
-_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+)(?:, column (\d+))?\)")
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -32,9 +32,14 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        match = _TOML_LINE.search(message)
-        detail = _TOML_LINE.sub("", message).replace("()", "").strip(" ,(")
-        raise InvalidFile(path, f"invalid TOML: {detail}", int(match.group(1)) if match else None) from None
+        match = _TOML_POSITION.search(message)
+        detail = _TOML_POSITION.sub("", message).strip()
+        if match and match.group(2):
+            detail += f" at column {match.group(2)}"
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in message:
+            line = text.rstrip("\n").count("\n") + 1
+        raise InvalidFile(path, f"invalid TOML: {detail[:1].lower()}{detail[1:]}", line) from None
 
 
 def field_line(text: str, field: str) -> int | None:
