@@ -208,3 +208,18 @@ def test_two_writers_never_interleave(empty_library: Path, make_paper_file) -> N
     ]
     assert all(p.wait(timeout=60) == 0 for p in procs)
     assert sorted(Library(empty_library).get("shared").tags) == [f"t{i}" for i in range(6)]
+
+
+def test_taxonomy_rewrite_keeps_comments_of_unchanged_categories(empty_library: Path) -> None:
+    (empty_library / "taxonomy.toml").write_text(
+        '# my taxonomy\n\n[[category]]\nid = "a"  # the root\ntitle = "A"\n\n[[category]]\nid = "b"\ntitle = "B"\n',
+        encoding="utf-8",
+    )
+    library = Library(empty_library)
+    categories = library.taxonomy().categories()
+    categories[1] = categories[1].model_copy(update={"title": "Bee"})
+    library.save_taxonomy(categories)
+    written = (empty_library / "taxonomy.toml").read_text(encoding="utf-8")
+    assert written.startswith("# my taxonomy\n")
+    assert 'id = "a"  # the root' in written
+    assert [c.title for c in Library(empty_library).taxonomy()] == ["A", "Bee"]

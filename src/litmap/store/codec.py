@@ -176,28 +176,54 @@ TAXONOMY_HEADER = (
 )
 
 
+def _category_record(category: Category) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": category.id, "title": category.title}
+    if category.parent:
+        record["parent"] = category.parent
+    if category.description:
+        record["description"] = category.description
+    return record
+
+
 def categories_to_toml(categories: list[Category], previous: str | None = None) -> str:
-    """TOML text for the taxonomy (categories in the given order)."""
+    """TOML text for the taxonomy (categories in the given order).
+
+    With the file's ``previous`` text, an unchanged taxonomy is returned untouched, and the tables
+    of categories that did not change keep their comments and formatting.
+    """
     import tomlkit
 
+    old_tables: dict[str, Any] = {}
+    doc = None
     if previous is not None:
         try:
-            if categories_from_toml(previous, "<previous>") == categories:
-                return previous
+            old = categories_from_toml(previous, "<previous>")
         except InvalidFile:
-            pass
-    doc = tomlkit.document()
-    for line in TAXONOMY_HEADER.splitlines():
-        doc.add(tomlkit.comment(line.removeprefix("# ")))
+            old = None
+        if old == categories:
+            return previous
+        if old is not None:
+            doc = tomlkit.parse(previous)
+            old_records = {c.id: _category_record(c) for c in old}
+            for table in doc.get("category", []):
+                if old_records.get(table.get("id")) is not None:
+                    old_tables[str(table["id"])] = (table, old_records[str(table["id"])])
+    if doc is None:
+        doc = tomlkit.document()
+        for line in TAXONOMY_HEADER.splitlines():
+            doc.add(tomlkit.comment(line.removeprefix("# ")))
     tables = tomlkit.aot()
     for category in categories:
+        record = _category_record(category)
+        kept = old_tables.get(category.id)
+        if kept is not None and kept[1] == record:
+            tables.append(kept[0])
+            continue
         table = tomlkit.table()
-        table["id"] = category.id
-        table["title"] = category.title
-        if category.parent:
-            table["parent"] = category.parent
-        if category.description:
-            table["description"] = _text_item(category.description)
+        for name, value in record.items():
+            table[name] = _text_item(value) if name == "description" else value
         tables.append(table)
+    if "category" in doc:
+        del doc["category"]
     doc["category"] = tables
     return tomlkit.dumps(doc)
