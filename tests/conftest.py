@@ -24,7 +24,15 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    for name in ("LITMAP_LIBRARY", "LITMAP_DEBUG", "LITMAP_ARXIV_API", "LITMAP_CROSSREF_API"):
+    for name in (
+        "LITMAP_LIBRARY",
+        "LITMAP_DEBUG",
+        "LITMAP_ARXIV_API",
+        "LITMAP_CROSSREF_API",
+        "LITMAP_ARXIV_DELAY",
+        "LITMAP_HTTP_TIMEOUT",
+        "LITMAP_CONTACT_EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(home)
     cli_state.set_library_option(None)
@@ -98,3 +106,19 @@ def make_paper_file():  # type: ignore[no-untyped-def]
         return path
 
     return make
+
+
+@pytest.fixture
+def commits(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The Changes of every atomic commit made during the test, in order (store.files.commit is wrapped)."""
+    from litmap.store import files
+
+    seen: list[object] = []
+    real_commit = files.commit
+
+    def spy(root: Path, changes: files.Changes) -> None:
+        seen.append(changes)
+        real_commit(root, changes)
+
+    monkeypatch.setattr(files, "commit", spy)
+    return seen

@@ -90,4 +90,9 @@ def check_library(library: Library) -> list[Problem]:
                             field_line(text, "categories"),
                         )
                     )
+    from litmap.distinct import distinct_path, distinct_problems
+
+    known = set(owners) | {path.stem for path in library.paper_files()}
+    where = str(distinct_path(library))
+    problems += [Problem(where, message, line) for message, line in distinct_problems(library, known)]
     return problems

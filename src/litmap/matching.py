@@ -1,37 +1,125 @@
 """The one duplicate matcher, used by ``dedupe``, ``add`` and ``import``.
 
-Find whether a paper is already in a collection: same arXiv id (any version, or arXiv's DataCite
-DOI), same DOI (case-insensitive), same normalised title. (The dedupe work extends this with
-fuzzy title matching confirmed by authors and years; the interface stays.)
+Two records are the same paper when they share an arXiv id (any version; arXiv's DataCite DOI
+``10.48550/arXiv.<id>`` counts as that id), a DOI (case-insensitive), a normalised title (case,
+punctuation, LaTeX braces and accents, Unicode forms and whitespace folded), or a near-identical
+title (rapidfuzz ratio at least the threshold). Title matches must be confirmed: the authors agree,
+the years are at most :data:`MAX_YEAR_GAP` apart, and nothing contradicts them (two different DOIs
+or arXiv ids, different numbers in the titles: "Part 1" is not "Part 2"). Short generic titles
+("Introduction", "Attention") match only an identical title by the same authors in the same year.
+
+Nothing compares all pairs. :meth:`Matcher.find` (one new paper against a library) looks up exact
+keys, then scores only papers sharing one of the new title's rarest words or its first author.
+:meth:`Matcher.pairs` (a whole library) groups exact keys, then scores neighbours in several sorted
+orders of the titles (sorted neighbourhood), and confirms the few that pass with :func:`compare`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
-from litmap.models import Paper
+from litmap.keys import STOPWORDS
+from litmap.models import Author, Paper
+
+if TYPE_CHECKING:
+    from litmap.distinct import DistinctPairs
+    from litmap.store.library import Library
+
+#: Default minimum title similarity (rapidfuzz ratio, 0-100) of a fuzzy match.
+DEFAULT_THRESHOLD = 80.0
+#: A preprint and its published version may be this many years apart.
+MAX_YEAR_GAP = 2
+#: Titles of at most this many words are generic: only an identical title by the same authors matches.
+GENERIC_WORDS = 2
+#: A fuzzy score loses AUTHOR_PENALTY x (1 - author agreement) points: 10 when only half the authors agree.
+AUTHOR_PENALTY = 20.0
+#: Candidates are kept when their character-level title ratio is within this of the threshold
+#: (the word-level ratio, computed only for them, may still bring them over it).
+PREFILTER_SLACK = 10.0
+#: How many neighbours each record is compared with in every sorted order.
+WINDOW = 6
+#: Exact-key groups larger than this are split by first author before their pairs are scored.
+BIG_GROUP = 60
+
+_ROMAN = frozenset("ii iii iv vi vii viii ix xi xii xiii".split())
+_NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
 class Match:
-    """An existing paper that ``candidate`` duplicates, why, and how sure (0-100)."""
+    """An existing paper that a candidate duplicates, why, and how sure (0-100).
+
+    ``kind`` is ``arxiv``, ``doi``, ``title`` (same normalised title) or ``fuzzy``; ``score`` is
+    100 for identifier and identical-title matches, else the title similarity.
+    """
 
     existing: Paper
     reason: str
     score: float
+    kind: str = "title"
+
+
+# -- normalisers -------------------------------------------------------------------------------
+
+
+def fold_text(text: str) -> str:
+    """Text folded for comparison: LaTeX decoded, accents dropped, ASCII, case-folded, punctuation to spaces."""
+    if "\\" in text:
+        from litmap.latex_decode import latex_to_text
+
+        text = latex_to_text(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if not text.isascii():
+            from anyascii import anyascii
+
+            text = anyascii(text)
+    return _PUNCTUATION.sub(" ", text.casefold())
 
 
 def normalize_title(title: str) -> str:
     """Title reduced for comparison: case, accents, LaTeX braces, punctuation and spaces folded."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"\\[a-zA-Z]+\s*", "", text)
-    text = re.sub(r"[^\w\s]|_", " ", text.casefold())
-    return " ".join(text.split())
+    return " ".join(fold_text(title).split())
+
+
+def author_key(author: Author) -> tuple[str, str]:
+    """An author as compared: (surname, first initial), folded.
+
+    The surname is the last word of the family name (``van der Maaten`` -> maaten; a name written
+    without a comma, ``Christopher Olah``, gives olah); the initial is '' when no given name is known.
+    """
+    surname, first_word = _surname(author.family)
+    initial = _initial(author.given) if author.given else first_word
+    return (surname, initial)
+
+
+@lru_cache(maxsize=65536)
+def _surname(family: str) -> tuple[str, str]:
+    """(last word, initial of the first word when there are several) of a folded family name."""
+    words = fold_text(family).split()
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    if not words:
+        return ("", "")
+    # "Christopher Olah" written whole: its first word is a given name; "van der Maaten" has none.
+    given_first = len(words) > 1 and family.lstrip()[:1].isupper()
+    return (words[-1], words[0][0] if given_first else "")
+
+
+@lru_cache(maxsize=65536)
+def _initial(given: str) -> str:
+    words = fold_text(given).split()
+    return words[0][0] if words else ""
 
 
 def arxiv_of(paper: Paper) -> str | None:
@@ -41,33 +129,345 @@ def arxiv_of(paper: Paper) -> str | None:
     return arxiv_id_from_doi(paper.doi) if paper.doi else None
 
 
-class Matcher:
-    """An index of papers answering "is this one already here?"."""
+def published_doi(paper: Paper) -> str | None:
+    """The paper's DOI unless it is only arXiv's DataCite DOI."""
+    if paper.doi and not arxiv_id_from_doi(paper.doi):
+        return paper.doi
+    return None
 
-    def __init__(self, papers: Iterable[Paper] = ()) -> None:
-        self._by_arxiv: dict[str, Paper] = {}
-        self._by_doi: dict[str, Paper] = {}
-        self._by_title: dict[str, Paper] = {}
+
+# -- features and the pair rule ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the matcher compares of one paper, computed once."""
+
+    paper: Paper
+    arxiv: str | None
+    doi: str | None
+    title: str
+    compact: str
+    content: str
+    words: tuple[str, ...]
+    numbers: tuple[str, ...]
+    authors: tuple[tuple[str, str], ...]
+    year: int | None
+
+    @property
+    def first_author(self) -> str:
+        """The first author's surname key, or ''."""
+        return self.authors[0][0] if self.authors else ""
+
+    @property
+    def generic(self) -> bool:
+        """Whether the title is too short to identify a paper by itself ("Introduction", "On Attention")."""
+        return self.content.count(" ") < GENERIC_WORDS
+
+
+def features(paper: Paper) -> Features:
+    """The comparable features of ``paper``."""
+    title = normalize_title(paper.title)
+    words = tuple(title.split())
+    doi = published_doi(paper)
+    return Features(
+        paper=paper,
+        arxiv=arxiv_of(paper),
+        doi=doi_match_key(doi) if doi else None,
+        title=title,
+        compact=title.replace(" ", ""),
+        content=" ".join(w for w in words if w not in STOPWORDS) or title,
+        words=words,
+        numbers=tuple(sorted(_DIGITS.findall(title) + [w for w in words if w in _ROMAN])),
+        authors=tuple(k for k in (author_key(a) for a in paper.authors) if k[0]),
+        year=paper.year,
+    )
+
+
+def _same_surname(one: str, other: str) -> bool:
+    """Equal surnames, or one slip apart (``Schmidhuber`` / ``Schmidthuber``)."""
+    if one == other:
+        return True
+    if min(len(one), len(other)) < 5 or one[0] != other[0] or abs(len(one) - len(other)) > 1:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(one, other, score_cutoff=1) <= 1
+
+
+def _same_person(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    initials_agree = not one[1] or not other[1] or one[1] == other[1]
+    return initials_agree and _same_surname(one[0], other[0])
+
+
+def author_agreement(one: tuple[tuple[str, str], ...], other: tuple[tuple[str, str], ...]) -> float | None:
+    """How far two author lists agree, 0-1: authors found in both, over the two lists' mean length.
+
+    An author is found under the same surname (or one slip from it) with no conflicting initial.
+    The same first author counts as at least 0.5 (one record may list only the first author).
+    None when either list is empty.
+    """
+    if not one or not other:
+        return None
+    small, large = (set(one), set(other)) if len(set(one)) <= len(set(other)) else (set(other), set(one))
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for surname, initial in large:
+        by_surname[surname].add(initial)
+    found = 0
+    for surname, initial in small:
+        initials = by_surname.get(surname)
+        if initials is not None:
+            found += not initial or "" in initials or initial in initials
+        elif len(large) <= 50:
+            found += any(_same_person((surname, initial), person) for person in large)
+    share = 2 * found / (len(small) + len(large))
+    return max(share, 0.5) if _same_person(one[0], other[0]) else share
+
+
+def _same_author_lists(one: tuple[tuple[str, str], ...], other: tuple[tuple[str, str], ...]) -> bool:
+    return len(set(one)) == len(set(other)) and (author_agreement(one, other) or 0) >= 1.0
+
+
+def _contradicted(new: Features, old: Features) -> bool:
+    if new.arxiv and old.arxiv and new.arxiv != old.arxiv:
+        return True
+    if new.doi and old.doi and new.doi != old.doi:
+        return True
+    if new.numbers != old.numbers:
+        return True
+    return new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP
+
+
+def _confirmation(new: Features, old: Features, agreement: float | None) -> str:
+    parts = []
+    if agreement is None:
+        parts.append("authors unknown")
+    elif _same_author_lists(new.authors, old.authors):
+        parts.append("same authors")
+    else:
+        parts.append("authors agree")
+    if new.year and old.year and new.year != old.year:
+        low, high = sorted((new.year, old.year))
+        parts.append(f"years {low} and {high}")
+    return ", " + ", ".join(parts)
+
+
+def title_similarity(new: Features, old: Features) -> float:
+    """Similarity (0-100) of the titles' significant words: the better of a character-level and a
+    word-level rapidfuzz ratio (a typo costs little in the first, one word swapped for a longer one
+    costs little in the second: "factual knowledge" / "factual associations")."""
+    from rapidfuzz.fuzz import ratio
+
+    return float(max(ratio(new.content, old.content), ratio(new.content.split(), old.content.split())))
+
+
+def compare(new: Features, old: Features, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
+    """Whether ``new`` is the same paper as ``old``: the Match (naming ``old``) or None.
+
+    A fuzzy match scores the title similarity less up to :data:`AUTHOR_PENALTY` points as the
+    author lists agree less, and must reach ``threshold``.
+    """
+    if new.arxiv and new.arxiv == old.arxiv:
+        return Match(old.paper, f"same arXiv id {new.arxiv}", 100.0, "arxiv")
+    if new.doi and new.doi == old.doi:
+        return Match(old.paper, f"same DOI {old.paper.doi}", 100.0, "doi")
+    if not new.compact or _contradicted(new, old):
+        return None
+    agreement = author_agreement(new.authors, old.authors)
+    if agreement is not None and agreement < 0.5:
+        return None
+    if new.generic or old.generic:
+        same_year = new.year is None or old.year is None or new.year == old.year
+        if new.compact != old.compact or not same_year or not _same_author_lists(new.authors, old.authors):
+            return None
+    if new.compact == old.compact:
+        return Match(old.paper, "same title" + _confirmation(new, old, agreement), 100.0, "title")
+    if agreement is None:
+        return None
+    similarity = title_similarity(new, old)
+    score = round(similarity - AUTHOR_PENALTY * (1.0 - agreement), 1)
+    if score < threshold:
+        return None
+    return Match(old.paper, f"similar title ({similarity:.0f}%)" + _confirmation(new, old, agreement), score, "fuzzy")
+
+
+# -- the matcher -------------------------------------------------------------------------------
+
+
+class Matcher:
+    """An index of papers answering "is this one already here?" and "which of these are the same?"."""
+
+    def __init__(
+        self,
+        papers: Iterable[Paper] = (),
+        distinct: DistinctPairs | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.threshold = threshold
+        self.distinct = distinct
+        self._entries: list[Features] = []
+        self._by_arxiv: dict[str, list[int]] = defaultdict(list)
+        self._by_doi: dict[str, list[int]] = defaultdict(list)
+        self._by_title: dict[str, list[int]] = defaultdict(list)
+        # word or first author -> (indexes, significant title words of each), for rapidfuzz.process
+        self._by_word: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+        self._by_author: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+        self._blocked = 0
         for paper in papers:
             self.add(paper)
 
+    @classmethod
+    def for_library(cls, library: Library, threshold: float = DEFAULT_THRESHOLD) -> Matcher:
+        """A matcher over every paper of ``library``, honouring its recorded distinct pairs."""
+        from litmap.distinct import load_distinct
+
+        return cls(library.papers(), distinct=load_distinct(library), threshold=threshold)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def add(self, paper: Paper) -> None:
         """Index ``paper`` so later look-ups find it."""
-        arxiv = arxiv_of(paper)
-        if arxiv:
-            self._by_arxiv.setdefault(arxiv, paper)
-        if paper.doi and not arxiv_id_from_doi(paper.doi):
-            self._by_doi.setdefault(doi_match_key(paper.doi), paper)
-        self._by_title.setdefault(normalize_title(paper.title), paper)
+        entry = features(paper)
+        index = len(self._entries)
+        self._entries.append(entry)
+        if entry.arxiv:
+            self._by_arxiv[entry.arxiv].append(index)
+        if entry.doi:
+            self._by_doi[entry.doi].append(index)
+        self._by_title[entry.compact].append(index)
+
+    def _index_blocks(self) -> None:
+        """Bring the word and first-author blocks up to date (only look-ups need them)."""
+        for index in range(self._blocked, len(self._entries)):
+            entry = self._entries[index]
+            for word in set(entry.words):
+                if word not in STOPWORDS:
+                    block = self._by_word[word]
+                    block[0].append(index)
+                    block[1].append(entry.content)
+            if entry.first_author:
+                block = self._by_author[entry.first_author]
+                block[0].append(index)
+                block[1].append(entry.content)
+        self._blocked = len(self._entries)
 
     def find(self, candidate: Paper) -> Match | None:
-        """The indexed paper ``candidate`` duplicates, or None."""
-        arxiv = arxiv_of(candidate)
-        if arxiv and arxiv in self._by_arxiv:
-            return Match(self._by_arxiv[arxiv], f"same arXiv id {arxiv}", 100.0)
-        if candidate.doi and doi_match_key(candidate.doi) in self._by_doi:
-            return Match(self._by_doi[doi_match_key(candidate.doi)], f"same DOI {candidate.doi}", 100.0)
-        title = normalize_title(candidate.title)
-        if title in self._by_title:
-            return Match(self._by_title[title], "same title", 95.0)
-        return None
+        """The indexed paper ``candidate`` duplicates (the surest match), or None."""
+        matches = self.find_all(candidate)
+        return matches[0] if matches else None
+
+    def find_all(self, candidate: Paper) -> list[Match]:
+        """Every indexed paper ``candidate`` duplicates, surest first."""
+        entry = features(candidate)
+        matches: list[Match] = []
+        for index in self._candidates(entry):
+            old = self._entries[index]
+            if old.paper is candidate or self._distinct(candidate, old.paper):
+                continue
+            match = compare(entry, old, self.threshold)
+            if match:
+                matches.append(match)
+        matches.sort(key=lambda m: -m.score)
+        return matches
+
+    def _distinct(self, one: Paper, other: Paper) -> bool:
+        return self.distinct is not None and self.distinct.contains(one, other)
+
+    def _candidates(self, entry: Features) -> Iterator[int]:
+        """Indexes worth comparing with ``entry``: exact keys, then title-word and first-author blocks."""
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        self._index_blocks()
+        seen: set[int] = set()
+        exact = [
+            *(self._by_arxiv.get(entry.arxiv, ()) if entry.arxiv else ()),
+            *(self._by_doi.get(entry.doi, ()) if entry.doi else ()),
+            *self._by_title.get(entry.compact, ()),
+        ]
+        for index in exact:
+            if index not in seen:
+                seen.add(index)
+                yield index
+        words = sorted(
+            (w for w in set(entry.words) if w not in STOPWORDS and w in self._by_word),
+            key=lambda w: (len(self._by_word[w][0]), w),
+        )
+        blocks = [self._by_word[w] for w in words[:3]]
+        if entry.first_author in self._by_author:
+            blocks.append(self._by_author[entry.first_author])
+        for indexes, contents in blocks:
+            for _choice, _score, position in process.extract(
+                entry.content, contents, scorer=ratio, score_cutoff=self.threshold - PREFILTER_SLACK, limit=None
+            ):
+                if indexes[position] not in seen:
+                    seen.add(indexes[position])
+                    yield indexes[position]
+
+    # -- a whole library -----------------------------------------------------------------------
+
+    def pairs(self) -> list[tuple[Paper, Match]]:
+        """Every pair of indexed papers that are the same paper, as (paper, match naming the other)."""
+        found: list[tuple[Paper, Match]] = []
+        for one, other in sorted(self._candidate_pairs()):
+            new, old = self._entries[one], self._entries[other]
+            if self._distinct(new.paper, old.paper):
+                continue
+            match = compare(new, old, self.threshold)
+            if match:
+                found.append((new.paper, match))
+        return found
+
+    def _candidate_pairs(self) -> set[tuple[int, int]]:
+        pairs: set[tuple[int, int]] = set()
+        for index in (self._by_arxiv, self._by_doi, self._by_title):
+            for members in index.values():
+                if len(members) > 1:
+                    pairs.update(self._group_pairs(members))
+        pairs.update(self._neighbour_pairs())
+        return pairs
+
+    def _group_pairs(self, members: list[int]) -> Iterator[tuple[int, int]]:
+        """Pairs within an exact-key group; a very large group (a generic title) is split by first author."""
+        if len(members) > BIG_GROUP:
+            by_author: dict[str, list[int]] = defaultdict(list)
+            for index in members:
+                by_author[self._entries[index].first_author].append(index)
+            if len(by_author) > 1:
+                for part in by_author.values():
+                    yield from self._group_pairs(part)
+                return
+            head = members[0]
+            yield from ((head, other) for other in members[1:])
+            return
+        for position, one in enumerate(members):
+            for other in members[position + 1 :]:
+                yield (one, other)
+
+    def _sort_keys(self) -> list[list[str]]:
+        """The sorted-neighbourhood orders of the titles' significant words: as written, reversed
+        (an edit at the start moves a title far away in the first order, not in this one), and after
+        the first author's surname."""
+        return [
+            [e.content for e in self._entries],
+            [e.content[::-1] for e in self._entries],
+            [f"{e.first_author} {e.content}" for e in self._entries],
+        ]
+
+    def _neighbour_pairs(self) -> Iterator[tuple[int, int]]:
+        """Pairs of records within :data:`WINDOW` of each other in some sorted order whose titles are close."""
+        from functools import partial
+        from itertools import compress
+
+        from rapidfuzz.fuzz import ratio
+
+        titles = [e.content for e in self._entries]
+        close = partial(ratio, score_cutoff=self.threshold - PREFILTER_SLACK)
+        for key in self._sort_keys():
+            order = sorted(range(len(titles)), key=key.__getitem__)
+            ordered = [titles[i] for i in order]
+            for step in range(1, WINDOW + 1):
+                for position in compress(range(len(ordered) - step), map(close, ordered, ordered[step:])):
+                    one, other = order[position], order[position + step]
+                    yield (one, other) if one < other else (other, one)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from litmap.errors import InvalidValue
-from litmap.models import Paper
-from litmap.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # annotations only: parse_year_range is on search's light start-up path
+    from litmap.models import Paper
+    from litmap.taxonomy import Taxonomy
 
 SORT_FIELDS = ("key", "year", "title", "author", "added")
 _RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?$")

@@ -37,6 +37,20 @@ class LitmapGroup(TyperGroup):
             where = f"{exc.filename}: " if exc.filename else ""
             raise fail(f"{where}{exc.strerror or exc}") from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from litmap.cli.params import use_plain_conversion
+
+        use_plain_conversion(self, ctx)  # no pydantic just to read --library (see litmap.cli.params)
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from litmap.cli.params import use_plain_conversion
+
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            use_plain_conversion(command, ctx)
+        return command
+
 
 app = typer.Typer(
     cls=LitmapGroup,

@@ -52,7 +52,9 @@ def check(
             err_console.print(str(problem), markup=False, soft_wrap=True)
         if not problems:
             count = len(library.paper_files())
-            console.print(f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)", soft_wrap=True)
+            console.print(
+                f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)", soft_wrap=True
+            )
         else:
             err_console.print(f"{len(problems)} problem(s) in {library.root}", markup=False, soft_wrap=True)
     if problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,8 +13,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from litmap.models import Paper
-from litmap.taxonomy import Taxonomy
+if TYPE_CHECKING:  # annotations only: `search` renders without loading the models
+    from litmap.models import Paper
+    from litmap.taxonomy import Taxonomy
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from litmap.store import Library
+    from litmap.store import Library, LibraryLocation
 
 _options: dict[str, str | None] = {"library": None}
 _cache: dict[str, Library] = {}
+_locations: dict[str, LibraryLocation] = {}
 
 
 def set_library_option(path: str | None) -> None:
     """Remember ``--library`` for this invocation (and forget a library opened before)."""
     _options["library"] = path
     _cache.clear()
+    _locations.clear()
 
 
 def library_option() -> str | None:
@@ -22,11 +24,20 @@ def library_option() -> str | None:
     return _options["library"]
 
 
+def location() -> LibraryLocation:
+    """Where this invocation's library is, found without loading it (cheap: no models imported)."""
+    if "library" not in _locations:
+        from litmap.store.discovery import find_library
+
+        _locations["library"] = find_library(_options["library"])
+    return _locations["library"]
+
+
 def library() -> Library:
     """The library this invocation works on (found once, then reused)."""
     if "library" not in _cache:
-        from litmap.store import Library, find_library
+        from litmap.store.library import Library
 
-        location = find_library(_options["library"])
-        _cache["library"] = Library(location.root, read_only=location.read_only)
+        found = location()
+        _cache["library"] = Library(found.root, read_only=found.read_only)
     return _cache["library"]

@@ -129,6 +129,14 @@ def _item(name: str, value: Any) -> Any:
 
 def render_record(record: dict[str, Any]) -> str:
     """Canonical TOML text for a record (fields in record order)."""
+    from litmap.store.toml_fast import render_fast
+
+    fast = render_fast(record)
+    return fast if fast is not None else render_record_tomlkit(record)
+
+
+def render_record_tomlkit(record: dict[str, Any]) -> str:
+    """:func:`render_record` through tomlkit: the reference ``toml_fast`` must match byte for byte."""
     import tomlkit
 
     doc = tomlkit.document()

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litmap.errors import LibraryNotFound
-from litmap.store.config import CONFIG_FILE
+
+#: The file that marks a library's root (defined here, not in config.py, so finding a library stays light).
+CONFIG_FILE = "litmap.toml"
 
 ENV_VAR = "LITMAP_LIBRARY"
 

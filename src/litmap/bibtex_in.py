@@ -1,0 +1,471 @@
+"""BibTeX in: .bib text (Zotero, Better BibTeX, JabRef, Mendeley, by hand) to papers. Pure, no I/O.
+
+bibtexparser 2 splits the file into blocks; litmap evaluates the values itself so that every entry
+is treated alike, including those bibtexparser flags: ``@string`` macros (case-insensitive, also
+inside ``#`` concatenations), the standard month macros, ``crossref`` (a child inherits its
+parent's fields, the parent's title becoming its booktitle; a ``@proceedings`` that only serves as
+a parent is not imported as a paper), LaTeX accents and escapes to Unicode (``latex_decode``), and
+every field litmap has no place for kept in ``Paper.extra``. A malformed entry becomes a
+:class:`BibItem` with the line it starts on and the reason, and never stops the rest.
+
+Fields litmap cannot read as what they claim to be (``year = {in press}``, ``doi = {n/a}``) are
+kept verbatim as ``<field>-text`` rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from litmap.identifiers import normalize_arxiv_id, normalize_doi
+from litmap.latex_decode import latex_to_paragraphs, latex_to_text, squash
+from litmap.models import KNOWN_FIELDS, Author, Paper, parse_month
+
+#: BibTeX's predefined month macros.
+MONTH_MACROS = {
+    m[:3].lower(): m
+    for m in ("January February March April May June July August September October November December".split())
+}
+#: Fields kept as written: identifiers, paths, links (LaTeX decoding would mangle them).
+VERBATIM_FIELDS = frozenset(
+    "url doi eprint file pdf isbn issn crossref urldate date ids related xdata arxivid arxiv "
+    "local-url bdsk-url-1 bdsk-url-2 bdsk-file-1 eprintclass primaryclass archiveprefix eprinttype".split()
+)
+#: Fields naming the place a paper appeared, by preference.
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
+VENUE_FALLBACKS = {
+    "phdthesis": ("school", "institution"),
+    "mastersthesis": ("school", "institution"),
+    "thesis": ("school", "institution"),
+    "techreport": ("institution",),
+    "report": ("institution",),
+    "book": ("publisher",),
+    "mvbook": ("publisher",),
+}
+#: Parent types that are containers, not papers: resolved into their children, not imported.
+CONTAINER_TYPES = frozenset({"proceedings", "mvproceedings", "collection", "mvcollection"})
+#: A parent's fields a child must not inherit: they identify the container itself.
+NOT_INHERITED = frozenset(
+    "title shorttitle subtitle doi url eprint arxiv arxivid archiveprefix eprinttype abstract file keywords "
+    "note annote annotation ids crossref urldate pages isbn".split()
+)
+
+_MACRO_NAME = re.compile(r"^[^\s\"#%'(),={}]+$")
+_EXTRA_BAD_CHARS = re.compile(r"[^a-z0-9_\-]")
+_ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]+|abs/)(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_PAGE_DASH = re.compile(r"\s*(?:-{1,3}|–|—|\\textendash\s*|\\textemdash\s*)\s*")
+
+
+@dataclass
+class BibEntry:
+    """One entry with its values evaluated (macros, concatenation) but still LaTeX-encoded."""
+
+    type: str
+    key: str
+    fields: dict[str, str]
+    line: int
+
+
+@dataclass(frozen=True)
+class BibItem:
+    """One entry of the file: the paper it gives, or why it gives none."""
+
+    line: int
+    key: str
+    paper: Paper | None = None
+    error: str | None = None
+
+
+@dataclass
+class BibDocument:
+    """A .bib file read: its entries in file order, and the blocks that could not be read."""
+
+    entries: list[BibEntry] = field(default_factory=list)
+    failures: list[BibItem] = field(default_factory=list)
+    containers: list[BibEntry] = field(default_factory=list)
+
+
+class ValueProblem(ValueError):
+    """A field value that is not valid BibTeX."""
+
+
+# -- values ----------------------------------------------------------------------------------------
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """Top-level pieces of ``"a" # macro # {b}``."""
+    if "#" not in raw:
+        return [raw.strip()]
+    pieces: list[str] = []
+    depth = 0
+    in_quotes = False
+    current: list[str] = []
+    previous = ""
+    for char in raw:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0 and previous != "\\":
+            in_quotes = not in_quotes
+        elif char == "#" and depth == 0 and not in_quotes:
+            pieces.append("".join(current).strip())
+            current = []
+            previous = char
+            continue
+        current.append(char)
+        previous = char
+    pieces.append("".join(current).strip())
+    return pieces
+
+
+def _balanced_group(piece: str, opening: str, closing: str) -> bool:
+    """Whether ``piece`` is one group: its first character is closed by its last one."""
+    if len(piece) < 2 or piece[0] != opening or piece[-1] != closing:
+        return False
+    inner = piece[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return True
+    depth = 0
+    for char in inner:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def evaluate_value(raw: str, macros: dict[str, str]) -> str:
+    """The text of a raw field value: braces or quotes removed, macros expanded, ``#`` joined."""
+    parts: list[str] = []
+    for piece in _split_concatenation(raw.strip()):
+        if _balanced_group(piece, "{", "}") or _balanced_group(piece, '"', '"'):
+            parts.append(piece[1:-1])
+        elif piece.isdigit():
+            parts.append(piece)
+        elif piece and _MACRO_NAME.match(piece):
+            name = piece.lower()
+            # An undefined macro is kept as its name: more useful than BibTeX's empty string.
+            parts.append(macros.get(name, MONTH_MACROS.get(name, piece)))
+        else:
+            shown = squash(piece)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            raise ValueProblem(f"malformed value {shown!r} (a missing comma, brace or quote?)")
+    return "".join(parts)
+
+
+# -- reading the file ----------------------------------------------------------------------------
+
+
+def _abort_reason(error: Exception) -> str:
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    if "Unexpected block start" in reason:
+        return "the entry is not closed before the next @ (a missing brace, quote or comma?)"
+    if "end of file" in reason:
+        return "the entry is not closed before the end of the file (a missing brace or quote?)"
+    return squash(reason.replace("`", "'"))
+
+
+def _raw_key(raw: str | None) -> str:
+    match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]*)", raw or "")
+    return match.group(1) if match else ""
+
+
+def read_bibtex(text: str) -> BibDocument:
+    """Split ``text`` into evaluated entries (crossref resolved) and failures with their lines."""
+    import logging
+
+    import bibtexparser
+    from bibtexparser import model
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    document = BibDocument()
+    macros: dict[str, str] = {}
+    for string in library.strings:
+        try:
+            macros[string.key.lower()] = evaluate_value(str(string.value), macros)
+        except ValueProblem as exc:
+            line = (string.start_line or 0) + 1
+            document.failures.append(BibItem(line, f"@string {string.key}", error=str(exc)))
+
+    blocks: list[Any] = sorted(
+        [*library.entries, *library.failed_blocks], key=lambda b: b.start_line if b.start_line is not None else 0
+    )
+    for block in blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            key = block.ignore_error_block.key if block.ignore_error_block is not None else ""
+            document.failures.append(BibItem(line, key, error=f"field given twice: {names}"))
+            continue
+        entry_block = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
+        if not isinstance(entry_block, model.Entry):
+            error = block.error if isinstance(block, model.ParsingFailedBlock) else ValueError("unreadable")
+            document.failures.append(BibItem(line, _raw_key(block.raw), error=_abort_reason(error)))
+            continue
+        entry = _evaluate_entry(entry_block, macros, line)
+        if isinstance(entry, BibItem):
+            document.failures.append(entry)
+        else:
+            document.entries.append(entry)
+    _resolve_crossrefs(document)
+    return document
+
+
+def _evaluate_entry(block: Any, macros: dict[str, str], line: int) -> BibEntry | BibItem:
+    fields: dict[str, str] = {}
+    for item in block.fields:
+        name = item.key.strip().lower()
+        try:
+            fields[name] = evaluate_value(str(item.value), macros)
+        except ValueProblem as exc:
+            return BibItem(line, block.key, error=f"field {name!r}: {exc}")
+    return BibEntry(type=block.entry_type.strip().lower(), key=block.key.strip(), fields=fields, line=line)
+
+
+def _resolve_crossrefs(document: BibDocument) -> None:
+    by_key = {entry.key.lower(): entry for entry in document.entries}
+    parents: set[int] = set()
+    for entry in document.entries:
+        seen: set[str] = set()
+        while "crossref" in entry.fields:
+            parent_key = entry.fields["crossref"].strip().lower()
+            parent = by_key.get(parent_key)
+            if parent is None or parent_key in seen or parent is entry:
+                break  # an unknown parent stays a field: nothing to inherit from
+            seen.add(parent_key)
+            del entry.fields["crossref"]
+            parents.add(id(parent))
+            for name, value in parent.fields.items():
+                if name not in NOT_INHERITED and name not in entry.fields:
+                    entry.fields[name] = value
+            if "booktitle" not in entry.fields and "title" in parent.fields:
+                entry.fields["booktitle"] = parent.fields["title"]
+            if "crossref" in parent.fields and "crossref" not in entry.fields:
+                entry.fields["crossref"] = parent.fields["crossref"]
+    kept: list[BibEntry] = []
+    for entry in document.entries:
+        if id(entry) in parents and entry.type in CONTAINER_TYPES:
+            document.containers.append(entry)
+        else:
+            kept.append(entry)
+    document.entries = kept
+
+
+# -- entries to papers ---------------------------------------------------------------------------
+
+
+def _verbatim(value: str) -> str:
+    text = _HREF.sub(r"\2 (\1)", _URL_MACRO.sub(r"\1", value))
+    text = text.replace("{", "").replace("}", "")
+    for escaped in ("\\_", "\\%", "\\&", "\\#", "\\~"):
+        text = text.replace(escaped, escaped[1])
+    return squash(text)
+
+
+def _decode_name_part(words: list[str]) -> str:
+    return latex_to_text(" ".join(words))
+
+
+def split_names(value: str) -> list[str]:
+    """The names of a BibTeX name list: split on ``and`` outside braces (any case)."""
+    names: list[str] = []
+    depth = 0
+    start = 0
+    words = re.finditer(r"\S+", value)
+    for word in words:
+        token = word.group(0)
+        if depth == 0 and token.lower() == "and":
+            names.append(value[start : word.start()])
+            start = word.end()
+        depth += token.count("{") - token.count("}")
+    names.append(value[start:])
+    return [squash(name) for name in names if name.strip()]
+
+
+def parse_names(value: str) -> list[Author]:
+    """BibTeX names (``"Müller, Jörg and van der Berg, Anna and {OpenAI}"``) as authors."""
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    authors: list[Author] = []
+    for name in split_names(value):
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+        except InvalidNameError:
+            authors.append(Author.parse(latex_to_text(name)))
+            continue
+        family = _decode_name_part(parts.von + parts.last)
+        if parts.jr:
+            family = f"{family}, {_decode_name_part(parts.jr)}"
+        given = _decode_name_part(parts.first)
+        if not family:
+            family, given = given, ""
+        if family:
+            authors.append(Author(family=family, given=given))
+    return authors
+
+
+def _extra_name(name: str) -> str:
+    clean = _EXTRA_BAD_CHARS.sub("-", name.lower())
+    if not clean[:1].isalpha():
+        clean = "x" + clean
+    return f"bibtex-{clean}" if clean in KNOWN_FIELDS else clean
+
+
+def _take_year(fields: dict[str, str], extra: dict[str, str]) -> tuple[int | None, int | None]:
+    year_text = squash(latex_to_text(fields.pop("year", "")))
+    date_text = squash(fields.get("date", ""))
+    year: int | None = None
+    month: int | None = None
+    if re.fullmatch(r"\d{4}", year_text) and 1000 <= int(year_text) <= 2999:
+        year = int(year_text)
+    elif year_text:
+        extra["year-text"] = year_text
+        found = re.search(r"\b(1\d{3}|2\d{3})\b", year_text)
+        year = int(found.group(1)) if found else None
+    date = re.match(r"^(\d{4})(?:-(\d{2}))?", date_text)
+    if date and year is None:
+        year = int(date.group(1))
+        month = int(date.group(2)) if date.group(2) and 1 <= int(date.group(2)) <= 12 else None
+    month_text = squash(latex_to_text(fields.pop("month", "")))
+    if month_text:
+        try:
+            month = parse_month(month_text)
+        except ValueError:
+            month = None
+        if month is None or not re.fullmatch(r"[A-Za-z]+\.?|\d{1,2}", month_text):
+            extra["month-text"] = month_text  # "Summer", "July 10": keep what a month number cannot say
+    return year, month
+
+
+def _take_arxiv(fields: dict[str, str]) -> str | None:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    candidates: list[tuple[str, tuple[str, ...]]] = [
+        (fields.get("arxiv", ""), ("arxiv",)),
+        (fields.get("arxivid", ""), ("arxivid",)),
+    ]
+    if prefix in ("arxiv", "") and fields.get("eprint"):
+        candidates.append((fields["eprint"], ("eprint", "archiveprefix", "eprinttype")))
+    for value, consumed in candidates:
+        if not value.strip():
+            continue
+        try:
+            arxiv = normalize_arxiv_id(_verbatim(value))
+        except ValueError:
+            continue
+        for name in consumed:
+            fields.pop(name, None)
+        return arxiv
+    for name in ("url", "journal", "volume", "note", "howpublished"):
+        value = fields.get(name, "")
+        if name == "url" and not _ARXIV_URL.search(value):
+            continue
+        match = _ARXIV_IN_TEXT.search(value) if name != "url" else None
+        try:
+            if name == "url":
+                return normalize_arxiv_id(_verbatim(value))
+            if match:
+                return normalize_arxiv_id(match.group(1))
+        except ValueError:
+            continue
+    return None
+
+
+def _take_venue(entry_type: str, fields: dict[str, str]) -> str | None:
+    for name in VENUE_FIELDS + VENUE_FALLBACKS.get(entry_type, ()):
+        value = fields.get(name)
+        if value and value.strip():
+            del fields[name]
+            return latex_to_text(value)
+    return None
+
+
+def _text_field(fields: dict[str, str], name: str) -> str | None:
+    value = fields.pop(name, None)
+    return latex_to_text(value) if value and value.strip() else None
+
+
+def entry_to_paper(entry: BibEntry, key: str = "new") -> Paper:
+    """The paper an entry describes; ValueError (one line) when it cannot be one."""
+    fields = dict(entry.fields)
+    extra: dict[str, str] = {}
+    title = _text_field(fields, "title")
+    if not title:
+        raise ValueError("the entry has no title")
+    authors = parse_names(fields.pop("author", ""))
+    year, month = _take_year(fields, extra)
+    arxiv = _take_arxiv(fields)
+    venue = _take_venue(entry.type, fields)
+    doi_text = _verbatim(fields.pop("doi", ""))
+    doi: str | None = None
+    if doi_text:
+        try:
+            doi = normalize_doi(doi_text)
+        except ValueError:
+            extra["doi-text"] = doi_text
+    pages = fields.pop("pages", "")
+    abstract = fields.pop("abstract", "")
+    record: dict[str, Any] = {
+        "key": key,
+        "type": entry.type,
+        "title": title,
+        "authors": authors,
+        "year": year,
+        "month": month,
+        "venue": venue,
+        "volume": _text_field(fields, "volume"),
+        "pages": _PAGE_DASH.sub("-", squash(pages)) if pages.strip() else None,
+        "arxiv": arxiv,
+        "doi": doi,
+        "url": _verbatim(fields.pop("url", "")) or None,
+        "note": _text_field(fields, "note"),
+        "abstract": latex_to_paragraphs(abstract) if abstract.strip() else None,
+    }
+    for name, value in fields.items():
+        if not value.strip():
+            continue
+        keep_verbatim = name in VERBATIM_FIELDS or "url" in name or "\\url" in value or "\\href" in value
+        # One line: a multi-line extra would not come back byte for byte from its TOML file.
+        extra.setdefault(_extra_name(name), _verbatim(value) if keep_verbatim else latex_to_text(value))
+    record["extra"] = extra
+    try:
+        return Paper(**record)
+    except ValueError as exc:
+        raise ValueError(validation_message(exc)) from None
+
+
+def validation_message(exc: ValueError) -> str:
+    """The first problem of a pydantic ValidationError as ``field 'x': message`` (else the text)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return f"field {where!r}: {message}" if where else message
+    return str(exc)
+
+
+def parse_bibtex(text: str) -> tuple[list[BibItem], int]:
+    """Every entry of ``text`` as a BibItem (paper or error), in file order; and the number of
+    crossref containers that were folded into their children instead of imported."""
+    document = read_bibtex(text)
+    items = list(_convert(document))
+    items.sort(key=lambda item: item.line)
+    return items, len(document.containers)
+
+
+def _convert(document: BibDocument) -> Iterator[BibItem]:
+    yield from document.failures
+    for entry in document.entries:
+        try:
+            yield BibItem(entry.line, entry.key, paper=entry_to_paper(entry))
+        except ValueError as exc:
+            yield BibItem(entry.line, entry.key, error=str(exc))

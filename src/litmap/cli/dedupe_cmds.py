@@ -1,0 +1,203 @@
+"""Commands that find and merge records of the same paper: dedupe, merge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from litmap.cli import state
+from litmap.cli.app import app
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from litmap.dedupe import DuplicateGroup
+    from litmap.merge import MergeResult
+
+DEFAULT_THRESHOLD = 80.0  # litmap.matching.DEFAULT_THRESHOLD, repeated so --help needs no core import
+
+
+def _group_table(number: int, group: DuplicateGroup) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(
+        title=f"Group {number} · score {group.score:g}",
+        title_justify="left",
+        title_style="bold",
+        caption="\n".join(escape(f"{a} ~ {b}: {link.reason}") for link in group.links for a, b in [link.keys]),
+        caption_justify="left",
+        header_style="bold",
+    )
+    table.add_column("Key", style="cyan", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Authors", max_width=22)
+    table.add_column("Title", min_width=20)
+    table.add_column("Venue / ids", max_width=30)
+    for index, paper in enumerate(group.papers):
+        ids = [paper.venue or "", f"arXiv:{paper.arxiv}" if paper.arxiv else "", paper.doi or ""]
+        key = f"{paper.key} (keep)" if index == 0 else paper.key
+        table.add_row(
+            escape(key),
+            str(paper.year or ""),
+            escape(paper.first_author),
+            escape(paper.title),
+            escape("\n".join(i for i in ids if i)),
+        )
+    return table
+
+
+def _merged_line(result: MergeResult) -> str:
+    from rich.markup import escape
+
+    removed = ", ".join(result.removed)
+    return f"Merged {escape(removed)} into [cyan]{escape(result.paper.key)}[/] (old keys kept as aliases)."
+
+
+def _print_dropped(result: MergeResult) -> None:
+    from litmap.cli.render import err_console
+
+    for item in result.dropped:
+        kept = result.paper.extra.get(item.field) or getattr(result.paper, item.field, None)
+        err_console.print(
+            f"Warning: not kept: {item.field} = {item.value!r} of {item.key} ({result.paper.key} keeps {kept!r})",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _merge_json(result: MergeResult) -> dict[str, object]:
+    return {
+        "kept": result.paper.key,
+        "removed": result.removed,
+        "dropped": [{"field": d.field, "key": d.key, "value": d.value} for d in result.dropped],
+        "paper": result.paper.to_json(),
+    }
+
+
+@app.command(
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap dedupe                          list groups of records of one paper, with reasons\n\n"
+    "  litmap dedupe --threshold 92 --json    stricter fuzzy titles; groups as JSON\n\n"
+    "  litmap dedupe --not smith2020deep smith2020deepb   they only look alike: never flag them again\n\n"
+    "  litmap dedupe --merge                  merge each group, asking first\n\n"
+    "  litmap dedupe --merge --yes            merge every group without asking"
+)
+def dedupe(
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=50,
+            max=100,
+            help="Minimum title similarity (0-100) for a fuzzy title match; identifiers always match.",
+        ),
+    ] = DEFAULT_THRESHOLD,
+    as_json: Annotated[bool, typer.Option("--json", help="Groups as JSON: keys, score, reasons.")] = False,
+    distinct: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--not",
+            metavar="KEY KEY",
+            help="Record that two look-alike papers are different works (in distinct.toml) and exit.",
+        ),
+    ] = None,
+    merge: Annotated[bool, typer.Option("--merge", help="Merge each group, asking first.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --merge: merge every group without asking.")] = False,
+) -> None:
+    """Find records of the same paper: list them with reasons and scores, or merge them."""
+    from litmap.cli.render import console, emit_json
+
+    library = state.library()
+    if distinct:
+        if merge:
+            raise typer.BadParameter("--not cannot be combined with --merge", param_hint="--not")
+        from litmap.distinct import DISTINCT_FILE, mark_distinct
+
+        first, second, new = mark_distinct(library, *distinct)
+        what = "Recorded" if new else "Already recorded"
+        console.print(f"{what}: [cyan]{first.key}[/] and [cyan]{second.key}[/] are different papers ({DISTINCT_FILE}).")
+        return
+    if yes and not merge:
+        raise typer.BadParameter("--yes only applies to --merge", param_hint="--yes")
+    if merge and as_json and not yes:
+        raise typer.BadParameter("--merge --json cannot ask questions: add --yes", param_hint="--json")
+    if merge:
+        library.ensure_writable()
+
+    from litmap.dedupe import library_duplicates
+
+    groups = library_duplicates(library, threshold)
+    if not merge:
+        if as_json:
+            emit_json([g.to_json() for g in groups])
+        elif not groups:
+            console.print("No duplicates found.")
+        else:
+            for number, group in enumerate(groups, 1):
+                console.print(_group_table(number, group))
+            papers = sum(len(g.papers) for g in groups)
+            console.print(
+                f"{len(groups)} group(s) of duplicates ({papers} records). Merge with [bold]litmap dedupe --merge[/]."
+            )
+        return
+    _merge_groups(groups, as_json=as_json, ask=not yes)
+
+
+def _merge_groups(groups: list[DuplicateGroup], as_json: bool, ask: bool) -> None:
+    from litmap.cli.render import console, emit_json
+    from litmap.merge import merge_in_library
+
+    library = state.library()
+    results = []
+    for number, group in enumerate(groups, 1):
+        keep = group.papers[0].key
+        if ask:
+            console.print(_group_table(number, group))
+            if not typer.confirm(f"Merge these {len(group.papers)} records into {keep}?", default=False):
+                continue
+        result = merge_in_library(library, group.papers, keep)
+        results.append(result)
+        if not as_json:
+            console.print(_merged_line(result))
+        _print_dropped(result)
+    if as_json:
+        emit_json([_merge_json(r) for r in results])
+    else:
+        removed = sum(len(r.removed) for r in results)
+        console.print(
+            f"{len(results)} group(s) merged, {removed} record(s) removed." if groups else "No duplicates found."
+        )
+
+
+@app.command(
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap merge smith2019deep smith2020deep              keep the first key\n\n"
+    "  litmap merge smith2019deep smith2020deep --keep smith2020deep\n\n"
+    "  litmap merge smith2019deep smith2020deep --json"
+)
+def merge(
+    keys: Annotated[list[str], typer.Argument(help="Citekeys of the records to merge (two or more).")],
+    keep: Annotated[
+        str | None,
+        typer.Option("--keep", help="The key to keep (default: the first given); the others become aliases."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The merged paper and what was removed, as JSON.")] = False,
+) -> None:
+    """Merge records of one paper into one; the other keys become its aliases."""
+    from litmap.cli.render import console, emit_json, paper_panel
+    from litmap.merge import merge_in_library
+
+    library = state.library()
+    library.ensure_writable()
+    papers = library.resolve_keys(keys)
+    if keep is not None:
+        keep = library.get(keep).key
+    result = merge_in_library(library, papers, keep)
+    if as_json:
+        emit_json(_merge_json(result))
+    else:
+        console.print(paper_panel(result.paper, library.taxonomy()))
+        console.print(_merged_line(result))
+    _print_dropped(result)

@@ -1,0 +1,307 @@
+"""Commands that bring papers in: add (arXiv id, DOI, BibTeX, by hand), import (a whole .bib file)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from litmap.cli import state
+from litmap.cli.app import app
+
+if TYPE_CHECKING:
+    from litmap.ingest import IngestOptions, IngestResult, Outcome, ProgressHook
+
+#: Imports smaller than this finish before a bar would be worth drawing.
+IMPORT_BAR_THRESHOLD = 200
+#: An import names its new papers one per line up to this many; beyond, it only counts them.
+LIST_ADDED_UP_TO = 20
+
+CategoryOption = Annotated[
+    list[str] | None,
+    typer.Option("--category", "-c", metavar="ID", help="Put the new papers in this category (repeatable)."),
+]
+TagOption = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="Tag the new papers (repeatable).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="The outcome as JSON: added, present, failed.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
+
+
+@app.command(
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap add --arxiv 2209.10652\n\n"
+    "  litmap add --arxiv 2202.05262v5 https://arxiv.org/abs/1710.08557 --tag to-read\n\n"
+    "  litmap add --doi 10.1038/nature03687 --category attribution\n\n"
+    "  litmap add --bibtex entry.bib          (or --bibtex - to read stdin)\n\n"
+    '  litmap add --title "Zoom In: An Introduction to Circuits" --author "Olah, Chris" '
+    '--author "Cammarata, Nick" --year 2020 --venue Distill --url https://distill.pub/2020/circuits/zoom-in\n\n'
+    "Identifiers given without --arxiv/--doi are recognised by their form. Before writing, litmap looks for the "
+    "same paper in the library (same arXiv id in any version, same DOI, same title): if it is there, litmap "
+    "names it and writes nothing, unless --force.",
+)
+def add(
+    identifiers: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="ID", help="arXiv ids or DOIs, in any form people paste."),
+    ] = None,
+    arxiv: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arxiv",
+            metavar="ID",
+            help="An arXiv id: 2209.10652, 2209.10652v2, arXiv:…, an abs/pdf link, hep-th/9901001 (repeatable).",
+        ),
+    ] = None,
+    doi: Annotated[
+        list[str] | None,
+        typer.Option("--doi", metavar="DOI", help="A DOI, fetched from Crossref (repeatable)."),
+    ] = None,
+    bibtex: Annotated[
+        str | None,
+        typer.Option("--bibtex", metavar="FILE", help="Add the BibTeX entries of FILE (- reads stdin)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Add by hand: the title (nothing is fetched).")] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            "-a",
+            metavar="NAME",
+            help='By hand: "Family, Given", in order (repeatable); '
+            "a name without a comma is kept whole (an organisation).",
+        ),
+    ] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="By hand: the year.")] = None,
+    venue: Annotated[str | None, typer.Option("--venue", help="By hand: journal, conference, blog...")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="By hand: the paper's canonical URL.")] = None,
+    entry_type: Annotated[
+        str | None,
+        typer.Option("--type", help="By hand: BibTeX entry type (default: article with a venue, else misc)."),
+    ] = None,
+    abstract: Annotated[str | None, typer.Option("--abstract", help="By hand: the abstract.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="By hand: a note.")] = None,
+    category: CategoryOption = None,
+    tag: TagOption = None,
+    key: Annotated[
+        str | None, typer.Option("--key", "-k", help="Use this citekey instead of the generated one.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Add even if the library already holds the paper.")] = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add papers by arXiv id, DOI, BibTeX entry, or by hand."""
+    from litmap.ingest import (
+        IngestOptions,
+        ManualEntry,
+        add_identifiers,
+        add_manual,
+        classify_identifier,
+        import_bibtex,
+    )
+
+    options = IngestOptions(
+        categories=tuple(category or ()), tags=tuple(tag or ()), key=key, force=force, dry_run=dry_run
+    )
+    ids: list[tuple[Any, str]] = [("arxiv", i) for i in arxiv or []] + [("doi", d) for d in doi or []]
+    # `add --arxiv A B C`: bare ids are recognised by their form; one that is not an identifier at
+    # all is reported as a malformed id of the kind given by --arxiv or --doi.
+    implied = "arxiv" if arxiv and not doi else "doi" if doi and not arxiv else "auto"
+    ids += [("auto" if classify_identifier(i) else implied, i) for i in identifiers or []]
+    by_hand = {"--author": author, "--year": year, "--venue": venue, "--url": url, "--type": entry_type}
+    by_hand |= {"--abstract": abstract, "--note": note}
+    library = state.library()
+
+    if title is not None:
+        if identifiers or bibtex is not None or len(arxiv or []) > 1 or len(doi or []) > 1:
+            raise typer.BadParameter(
+                "adds one paper by hand: give no other identifiers or --bibtex with it", param_hint="--title"
+            )
+        entry = ManualEntry(
+            title=title,
+            authors=tuple(author or ()),
+            year=year,
+            venue=venue,
+            url=url,
+            type=entry_type,
+            doi=(doi or [None])[0],
+            arxiv=(arxiv or [None])[0],
+            abstract=abstract,
+            note=note,
+        )
+        result = add_manual(library, entry, options)
+    else:
+        used = [name for name, value in by_hand.items() if value]
+        if used:
+            raise typer.BadParameter("describes a paper added by hand: give --title too", param_hint=used[0])
+        if bibtex is not None:
+            if ids:
+                raise typer.BadParameter("give either --bibtex or identifiers, not both", param_hint="--bibtex")
+            text, name = _read_bibtex_argument(bibtex)
+            with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
+                result = import_bibtex(library, text, name, options, progress=hook)
+        elif ids:
+            with _progress_bar(2) as hook:
+                result = add_identifiers(library, ids, options, progress=hook)
+        else:
+            raise typer.BadParameter(
+                "nothing to add: give an arXiv id, a DOI, --bibtex FILE, or --title ... by hand", param_hint="ID"
+            )
+    _report(result, options, as_json, verbose=True)
+
+
+@app.command(
+    name="import",
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap import ~/Zotero/export.bib\n\n"
+    "  litmap import refs.bib --tag from-zotero --dry-run\n\n"
+    "  litmap import refs.bib --keep-keys --json\n\n"
+    "Each entry gets a key from the library's citekey pattern; its own key is kept as an alias, so drafts "
+    "that cite it still resolve (--keep-keys uses the file's keys where they are free). Duplicates of papers "
+    "in the library, or of earlier entries of the file, are reported with the key they are under and skipped "
+    "(--force imports them too). A malformed entry is reported with its line and does not stop the rest.",
+)
+def import_(
+    file: Annotated[str, typer.Argument(metavar="FILE.bib", help="The .bib file (- reads stdin).")],
+    category: CategoryOption = None,
+    tag: TagOption = None,
+    keep_keys: Annotated[
+        bool, typer.Option("--keep-keys", help="Use each entry's own key where it is valid and free.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Import duplicates too (to dedupe later).")] = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import every entry of a BibTeX file (Zotero, Better BibTeX, JabRef, Mendeley, by hand)."""
+    from litmap.ingest import IngestOptions, import_bibtex
+
+    options = IngestOptions(
+        categories=tuple(category or ()), tags=tuple(tag or ()), force=force, keep_keys=keep_keys, dry_run=dry_run
+    )
+    library = state.library()
+    text, name = _read_bibtex_argument(file)
+    with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
+        result = import_bibtex(library, text, name, options, progress=hook)
+    _report(result, options, as_json, verbose=False)
+
+
+def _read_bibtex_argument(argument: str) -> tuple[str, str]:
+    """The text of ``argument`` (a path, or - for stdin) and the name to show for it."""
+    from litmap.ingest import read_bib_file
+
+    if argument == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(argument).expanduser()
+    return read_bib_file(path), path.name
+
+
+@contextlib.contextmanager
+def _progress_bar(threshold: int) -> Iterator[ProgressHook]:
+    """A progress hook drawing a bar on stderr once a run has ``threshold`` items (terminals only)."""
+    from litmap.cli.render import err_console
+
+    if not err_console.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task: list[Any] = []
+
+    def hook(done: int, total: int) -> None:
+        if total < threshold:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task("Adding", total=total))
+        bar.update(task[0], completed=done, total=total)
+
+    try:
+        yield hook
+    finally:
+        if task:
+            bar.stop()
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+
+def _describe(paper: Any) -> str:
+    from rich.markup import escape
+
+    who = paper.first_author or "no authors"
+    year = f", {paper.year}" if paper.year else ""
+    return f"[cyan]{escape(paper.key)}[/]: {escape(paper.title)} [dim]({escape(who)}{year})[/]"
+
+
+def _source(outcome: Outcome) -> str:
+    from rich.markup import escape
+
+    return escape(outcome.source)
+
+
+def _report(result: IngestResult, options: IngestOptions, as_json: bool, verbose: bool) -> None:
+    """Print the outcome (or JSON); exit 1 if anything failed.
+
+    ``verbose`` (add) names every paper; otherwise (import) new papers are named only when few, and
+    the duplicates are listed one short line each, with the key they are already under.
+    """
+    from rich.markup import escape
+
+    from litmap.cli.render import console, emit_json, err_console
+
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        verb = "Would add" if result.dry_run else "Added"
+        if verbose or len(result.added) <= LIST_ADDED_UP_TO:
+            for outcome in result.added:
+                console.print(f"{verb} {_describe(outcome.paper)}", soft_wrap=True)
+        if verbose:
+            for outcome in result.present:
+                console.print(
+                    f"Already in the library: {_describe(outcome.existing)} "
+                    f"[dim]— {_source(outcome)}: {escape(outcome.reason)}[/]",
+                    soft_wrap=True,
+                )
+        elif result.present:
+            console.print(f"Already in the library ({len(result.present)}):")
+            for outcome in result.present:
+                key = outcome.existing.key if outcome.existing else "?"
+                console.print(
+                    f"  {_source(outcome)} is [cyan]{escape(key)}[/] [dim]({escape(outcome.reason)})[/]",
+                    soft_wrap=True,
+                )
+        for outcome in result.failed:
+            err_console.print(f"Error: {_source(outcome)}: {escape(outcome.reason)}", soft_wrap=True, highlight=False)
+        _summary(result, options)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _summary(result: IngestResult, options: IngestOptions) -> None:
+    from litmap.cli.render import console
+
+    added, present, failed = len(result.added), len(result.present), len(result.failed)
+    if present and not added and not failed and not options.force:
+        console.print("Nothing written; use --force to add it anyway." if present == 1 else "Nothing written.")
+        return
+    if added + present + failed <= 1:
+        return
+    parts = [f"{added} {'would be added' if result.dry_run else 'added'}", f"{present} already present"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if result.containers:
+        parts.append(f"{result.containers} crossref parent(s) folded into their entries")
+    console.print(", ".join(parts) + ".", soft_wrap=True)

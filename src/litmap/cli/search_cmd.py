@@ -1,0 +1,191 @@
+"""``litmap search``: ranked, typo-tolerant, fielded search over the library's on-disk index.
+
+This module is on a hot start-up path: it imports nothing heavy at module level, and the warm path
+(index fresh) never loads the pydantic models.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from litmap.cli import state
+from litmap.cli.app import app
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+    from litmap.search import Hit, Results
+
+DEFAULT_LIMIT = 20
+MATCH_STYLE = "bold yellow"
+
+SEARCH_HELP = """Search the library: ranked by relevance, typo-tolerant, with field filters.
+
+[bold]Query language[/]
+
+  superposition features     words are AND-ed (a misspelt word finds its closest spelling)
+
+  "induction heads"          a phrase (a quoted shell argument counts as one)
+
+  circuit*                   a prefix
+
+  -grokking                  exclude papers that match (works with filters too: -tag:read)
+
+  author:olah                in a field: author:, title:, abstract:, venue:
+
+  tag:to-read                papers with that tag
+
+  cat:attribution            papers in a category or any of its subcategories
+
+  year:2022  year:2020..2023  year:2020..  year:..2019
+
+  type:article               the BibTeX entry type
+
+Hits are ranked by BM25 over title, citekey, authors, tags, categories, venue, abstract and note \
+(title and citekey weigh most, abstract and note least). The index behind it lives in the library's \
+git-ignored .litmap/ folder and is brought up to date with the paper files on every search."""
+
+
+_EXCLUSION = re.compile(r"^-[^-\s].")
+_LIMIT_CLUSTER = re.compile(r"^-n\d+$")
+
+
+def exclusions_last(args: list[str]) -> list[str]:
+    """Move ``-word`` exclusions after a ``--`` so they reach the query instead of failing as unknown options.
+
+    Only arguments of two or more characters after the dash move (``-h``, ``-n 5``, ``-a`` stay options).
+    """
+    end = args.index("--") if "--" in args else len(args)
+    head, tail = args[:end], args[end + 1 :]
+    moved = [a for a in head if _EXCLUSION.match(a) and not _LIMIT_CLUSTER.match(a)]
+    if not moved:
+        return args
+    kept = [a for a in head if a not in moved]
+    return [*kept, "--", *moved, *tail]
+
+
+class SearchCommand(TyperCommand):
+    """The search command: ``litmap search superposition -grokking`` works without a ``--``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, exclusions_last(args))
+
+
+@app.command(
+    cls=SearchCommand,
+    help=SEARCH_HELP,
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap search superposition\n\n"
+    "  litmap search '\"induction heads\"' --abstract\n\n"
+    "  litmap search grokking year:2022..2023\n\n"
+    "  litmap search author:olah cat:circuit-analysis --json\n\n"
+    "  litmap search grokking --keys | litmap export bibtex -",
+)
+def search(
+    query: Annotated[
+        list[str],
+        typer.Argument(metavar="QUERY", help='Words, "phrases", -exclusions and field:value filters (see above).'),
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            help=f"Show at most N hits (default {DEFAULT_LIMIT} in the table, all with --json/--keys; 0: all).",
+        ),
+    ] = None,
+    abstract: Annotated[
+        bool, typer.Option("--abstract", "-a", help="Show the matching part of each abstract.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Hits as a JSON list, best first, each with its score.")
+    ] = False,
+    keys_only: Annotated[bool, typer.Option("--keys", help="Only the citekeys, one per line (for pipes).")] = False,
+) -> None:
+    """Search the library: ranked by relevance, typo-tolerant, with field filters."""
+    from litmap.search import parse_query, query_from_args
+    from litmap.search import search as run_search
+    from litmap.store.index import Index
+
+    parsed = parse_query(query_from_args(query))
+    if limit is None:
+        limit = 0 if (as_json or keys_only) else DEFAULT_LIMIT
+    where = state.location()
+    with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
+        results = run_search(index, parsed, limit=limit or None, snippets=abstract)
+    if keys_only:
+        sys.stdout.write("".join(f"{hit.key}\n" for hit in results.hits))
+        _warn(results)
+        return
+    if as_json:
+        from litmap.cli.render import emit_json
+
+        emit_json([{**hit.record, "score": hit.score} for hit in results.hits])
+        _warn(results)
+        return
+    from litmap.cli.render import console
+
+    _warn(results)
+    if not results.hits:
+        console.print("[dim]No papers match.[/]")
+        return
+    console.print(hits_table(results, abstract))
+
+
+def hits_table(results: Results, abstract: bool = False) -> Table:
+    """The result table: key, year, first author, title (matched words highlighted), categories."""
+    from rich.table import Table
+
+    shown, total = len(results.hits), results.total
+    caption = f"{total} match{'es' if total != 1 else ''}" + (f", best {shown} shown" if shown < total else "")
+    table = Table(header_style="bold", caption=caption, expand=False)
+    table.add_column("Key", style="cyan", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Authors", max_width=22)
+    table.add_column("Title", min_width=20)
+    table.add_column("Categories", style="green", max_width=28)
+    for hit in results.hits:
+        table.add_row(
+            hit.key, str(hit.year or ""), hit.first_author, _title_cell(hit, abstract), ", ".join(hit.categories)
+        )
+    return table
+
+
+def _title_cell(hit: Hit, abstract: bool) -> Text:
+    from rich.text import Text
+
+    title = Text(hit.title)
+    for start, end in hit.title_spans:
+        title.stylize(MATCH_STYLE, start, end)
+    if abstract and hit.snippet:
+        snippet = Text(hit.snippet, style="dim")
+        for start, end in hit.snippet_spans:
+            snippet.stylize(MATCH_STYLE, start, end)
+        title.append("\n")
+        title.append_text(snippet)
+    return title
+
+
+def _warn(results: Results) -> None:
+    """Tell (on stderr) which words were corrected and which paper files had to be left out."""
+    if not results.corrections and not results.broken:
+        return
+    from litmap.cli.render import err_console
+
+    for typed, used in results.corrections.items():
+        err_console.print(f"No paper has {typed!r}; searched for {' or '.join(used)} instead.", markup=False)
+    if results.broken:
+        first = results.broken[0]
+        more = f" (and {len(results.broken) - 1} more)" if len(results.broken) > 1 else ""
+        err_console.print(
+            f"Warning: left out unreadable paper file {first.message}{more}; run `litmap check`.",
+            markup=False,
+            soft_wrap=True,
+        )

@@ -1,0 +1,106 @@
+"""Papers to CSL-JSON, the bibliography format of pandoc (``--citeproc``), Zotero and citeproc-js.
+
+Items are sorted by id and their variables written in a fixed order, so the same library gives the
+same bytes. Text stays Unicode (CSL processors format it themselves); no case protection is added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from litmap.export.bibtex import DEFAULT_WEB_VENUES
+from litmap.models import Author, Paper
+
+#: litmap entry type -> CSL item type.
+CSL_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "manual": "report",
+    "unpublished": "manuscript",
+    "online": "webpage",
+}
+_THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+_PUBLISHER_VENUE = {"book", "report", "thesis"}
+
+
+def papers_to_csl(papers: Iterable[Paper], web_venues: Iterable[str] = DEFAULT_WEB_VENUES) -> str:
+    """A CSL-JSON array of ``papers`` (sorted by key), pretty-printed, ending with a newline."""
+    web = {v.casefold() for v in web_venues}
+    items = [paper_to_csl(p, web) for p in sorted(papers, key=lambda p: p.key)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, Any]:
+    """One CSL item. A preprint gets ``publisher: arXiv`` and ``number: arXiv:ID``, as Zotero does."""
+    web = web_venues if web_venues is not None else {v.casefold() for v in DEFAULT_WEB_VENUES}
+    csl_type = _csl_type(paper, web)
+    item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": paper.title}
+    if paper.authors:
+        item["author"] = [_name(a) for a in paper.authors]
+    if paper.year:
+        item["issued"] = {"date-parts": [[paper.year, paper.month] if paper.month else [paper.year]]}
+    publisher = paper.extra.get("publisher")
+    if paper.venue and csl_type in _PUBLISHER_VENUE:
+        publisher = publisher or paper.venue
+        if paper.venue != publisher:
+            item["container-title"] = paper.venue
+    elif paper.venue and not (csl_type == "article" and paper.arxiv):
+        item["container-title"] = paper.venue
+    if csl_type == "article" and paper.arxiv:
+        publisher = "arXiv"
+        item["number"] = f"arXiv:{paper.arxiv}"
+    elif "number" in paper.extra:
+        item["number" if csl_type in ("report", "thesis") else "issue"] = paper.extra["number"]
+    if publisher:
+        item["publisher"] = publisher
+    if "address" in paper.extra:
+        item["publisher-place"] = paper.extra["address"]
+    if paper.type in _THESIS_GENRE:
+        item["genre"] = _THESIS_GENRE[paper.type]
+    if paper.volume:
+        item["volume"] = paper.volume
+    if paper.pages:
+        item["page"] = re.sub(r"\s*(?:-{1,3}|[\u2010-\u2015])\s*", "-", paper.pages)
+    if "edition" in paper.extra:
+        item["edition"] = paper.extra["edition"]
+    if paper.doi:
+        item["DOI"] = paper.doi
+    url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
+    if url:
+        item["URL"] = url
+    if paper.abstract:
+        item["abstract"] = paper.abstract
+    return item
+
+
+def _csl_type(paper: Paper, web: set[str]) -> str:
+    """The CSL type: from the entry type, else preprint, blog post, forum post or web page."""
+    if paper.type in CSL_TYPES:
+        return CSL_TYPES[paper.type]
+    if paper.arxiv and (not paper.venue or "arxiv" in paper.venue.casefold()):
+        return "article"
+    if paper.venue and "blog" in paper.venue.casefold():
+        return "post-weblog"
+    if paper.venue and paper.venue.casefold() in web:
+        return "post"
+    return "webpage" if paper.url else "document"
+
+
+def _name(author: Author) -> dict[str, str]:
+    """A CSL name: family and given, or a literal for an organisation."""
+    if not author.given:
+        return {"literal": author.family}
+    return {"family": author.family, "given": author.given}

@@ -1,0 +1,98 @@
+"""Plain Unicode text to LaTeX for BibTeX fields: special characters escaped, optionally pure ASCII.
+
+BibTeX counts ``\\{`` as a brace too, so braces are written ``\\{`` ``\\}`` only where they pair up;
+a lone one becomes ``{\\textbraceleft}``. The other escapes are ``\\&``-style commands or braced
+"special characters" (``{\\textasciitilde}``), which BibTeX's case changing (``change.case$``) and
+``purify$`` leave alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+#: LaTeX's ten special characters and how a field writes them.
+SPECIALS = {
+    "\\": "{\\textbackslash}",
+    "{": "{\\textbraceleft}",
+    "}": "{\\textbraceright}",
+    "&": "\\&",
+    "%": "\\%",
+    "$": "\\$",
+    "#": "\\#",
+    "_": "\\_",
+    "~": "{\\textasciitilde}",
+    "^": "{\\textasciicircum}",
+}
+#: The same where the text's braces pair up: ``\\{`` reads better and every BibTeX reader decodes it.
+BALANCED_SPECIALS = {**SPECIALS, "{": "\\{", "}": "\\}"}
+_UNSAFE_IN_VERBATIM = re.compile(r"[\s{}\\\x00-\x1f\x7f]|[^\x00-\x7f]")
+
+
+def escape(text: str, ascii_only: bool = False) -> str:
+    """``text`` as LaTeX: specials escaped; with ``ascii_only``, non-ASCII as LaTeX commands too.
+
+    Without ``ascii_only`` non-ASCII characters stay UTF-8 (biber, and LaTeX's default UTF-8 input,
+    read them). With it, accents become ``{\\'e}``, dashes ``{\\textemdash}``, and a character with no
+    LaTeX form its closest ASCII spelling (anyascii), so classic 8-bit ``bibtex`` sorts and
+    abbreviates correctly.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if not ascii_only and not any(c in SPECIALS for c in text):
+        return text
+    specials = BALANCED_SPECIALS if _balanced(text) else SPECIALS
+    return "".join(_escape_char(c, ascii_only, specials) for c in text)
+
+
+def _balanced(text: str) -> bool:
+    """Whether every brace of ``text`` pairs up, so ``\\{`` ``\\}`` keep BibTeX's brace count right."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _escape_char(char: str, ascii_only: bool, specials: dict[str, str]) -> str:
+    if char in specials:
+        return specials[char]
+    if ascii_only and ord(char) > 127:
+        return _ascii_latex(char)
+    return char
+
+
+@lru_cache(maxsize=4096)
+def _ascii_latex(char: str) -> str:
+    """One non-ASCII character as ASCII LaTeX (pylatexenc), else its transliteration (anyascii)."""
+    latex = _encoder().unicode_to_latex(char)
+    if latex.isascii():
+        return latex
+    from anyascii import anyascii
+
+    return escape(anyascii(char)) or "?"
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
+
+
+def verbatim(value: str) -> str:
+    """A URL, DOI or eprint id safe in a verbatim BibTeX field.
+
+    Whitespace, braces, backslashes and non-ASCII characters are percent-encoded (UTF-8); all else
+    (``%`` ``#`` ``_`` ``~`` ``&`` ...) is kept as typed, because ``\\url`` and biblatex's verbatim
+    fields read it literally.
+    """
+    return _UNSAFE_IN_VERBATIM.sub(lambda m: quote(m.group(0), safe=""), unicodedata.normalize("NFC", value))

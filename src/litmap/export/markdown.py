@@ -1,0 +1,247 @@
+"""The reading list as one Markdown page (CommonMark + GitHub's extensions), shaped like the seed page.
+
+The page: a title and the introduction (the root category's description), a table of contents whose
+links use GitHub's heading anchors, then each section in taxonomy order with a Mermaid ``graph LR``
+of where it sits in the tree (its subtree inside a "We are here" box, as the original page draws
+it) and its description, then its subsections, each with its description and its papers. A paper is
+its linked title, authors, year and venue, with the abstract folded in a ``<details>`` block. Papers
+are ordered by year, then first author, then key; everything else follows the taxonomy, so the same
+library always gives the same page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from litmap.models import Category, Paper
+from litmap.taxonomy import Taxonomy
+
+MAX_AUTHORS = 6
+UNCATEGORISED = "Uncategorised"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_LINE_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+=])(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the page shows: its title and introduction, the top category (None: whole taxonomy)."""
+
+    title: str
+    introduction: str | None
+    root: Category | None
+
+
+def papers_to_markdown(
+    papers: Iterable[Paper],
+    taxonomy: Taxonomy,
+    *,
+    library_name: str,
+    library_description: str | None = None,
+    category: str | None = None,
+) -> str:
+    """The reading-list page for ``papers`` (the subtree of ``category``, or the whole taxonomy)."""
+    papers = list(papers)
+    page = _page(taxonomy, library_name, library_description, category)
+    sections = taxonomy.children(page.root.id) if page.root else taxonomy.roots()
+    by_category = _papers_by_category(papers)
+    orphans = [] if category else [p for p in papers if not any(c in taxonomy for c in p.categories)]
+
+    anchors = Anchors()
+    anchors.add(page.title)
+    has_contents = bool(sections or orphans)
+    if has_contents:
+        anchors.add("Contents")
+    anchor_of = {c.id: anchors.add(c.title) for section in sections for c in _subtree(taxonomy, section)}
+    orphan_anchor = anchors.add(UNCATEGORISED) if orphans else ""
+
+    out = [f"# {inline(page.title)}", ""]
+    if page.introduction:
+        out += [*_paragraphs(page.introduction), ""]
+    if page.root and by_category.get(page.root.id):
+        out += _paper_list(by_category[page.root.id])
+    if has_contents:
+        out += ["## Contents", ""]
+    for section in sections:
+        for c in _subtree(taxonomy, section):
+            indent = "  " * (taxonomy.depth(c.id) - taxonomy.depth(section.id))
+            out.append(f"{indent}- [{inline(c.title)}](#{anchor_of[c.id]})")
+    if orphans:
+        out.append(f"- [{UNCATEGORISED}](#{orphan_anchor})")
+    out.append("")
+    for section in sections:
+        out += _section(taxonomy, page, sections, section, by_category, anchor_of)
+    if orphans:
+        out += [f"## {UNCATEGORISED}", "", *_paper_list(orphans)]
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _page(taxonomy: Taxonomy, name: str, description: str | None, category: str | None) -> Page:
+    if category:
+        root = taxonomy.get(category)
+        return Page(root.title, root.description, root)
+    roots = taxonomy.roots()
+    if len(roots) == 1:
+        return Page(roots[0].title, roots[0].description, roots[0])
+    return Page(name, description, None)
+
+
+def _subtree(taxonomy: Taxonomy, category: Category) -> list[Category]:
+    """``category`` and everything below it, in tree order."""
+    return [taxonomy.get(cid) for cid in taxonomy.descendants(category.id)]
+
+
+def _papers_by_category(papers: Sequence[Paper]) -> dict[str, list[Paper]]:
+    grouped: dict[str, list[Paper]] = {}
+    for paper in papers:
+        for category in paper.categories:
+            grouped.setdefault(category, []).append(paper)
+    return grouped
+
+
+def _section(
+    taxonomy: Taxonomy,
+    page: Page,
+    sections: Sequence[Category],
+    section: Category,
+    by_category: dict[str, list[Paper]],
+    anchor_of: dict[str, str],
+) -> list[str]:
+    out: list[str] = []
+    base = taxonomy.depth(section.id)
+    for category in _subtree(taxonomy, section):
+        level = min(2 + taxonomy.depth(category.id) - base, 6)
+        out += [f"{'#' * level} {inline(category.title)}", ""]
+        if category.id == section.id:
+            out += mermaid_graph(taxonomy, page, sections, section, anchor_of)
+        if category.description:
+            out += [*_paragraphs(category.description), ""]
+        papers = by_category.get(category.id, [])
+        if papers:
+            out += ["**Recommended papers**", "", *_paper_list(papers)]
+        elif not taxonomy.children(category.id):
+            out += ["*No papers yet.*", ""]
+    return out
+
+
+def mermaid_graph(
+    taxonomy: Taxonomy,
+    page: Page,
+    sections: Sequence[Category],
+    current: Category,
+    anchor_of: dict[str, str],
+) -> list[str]:
+    """A ``graph LR`` of the page root, every section, and ``current``'s subtree boxed "We are here"."""
+    ids: dict[str, str] = {}
+
+    def node(category: Category) -> str:
+        if category.id not in ids:
+            ids[category.id] = f"n{len(ids) + 1}"
+            return f'{ids[category.id]}["{_mermaid_label(category.title)}"]'
+        return ids[category.id]
+
+    lines = ["```mermaid", "graph LR"]
+    root = f'n0["{_mermaid_label(page.title)}"]'
+    for section in sections:
+        lines.append(f"  {root} --> {node(section)}")
+        root = "n0"
+        if section.id == current.id:
+            lines.append("  subgraph here [We are here]")
+            below = _subtree(taxonomy, section)[1:]
+            for category in below:
+                parent = taxonomy.get(category.parent) if category.parent else section
+                lines.append(f"    {node(parent)} --> {node(category)}")
+            if not below:
+                lines.append(f"    {ids[section.id]}")
+            lines.append("  end")
+        elif taxonomy.children(section.id):
+            lines.append(f'  {node(section)} --> {ids[section.id]}more["..."]')
+            lines.append(f'  click {ids[section.id]}more "#{anchor_of[section.id]}" _self')
+    for category_id, node_id in ids.items():
+        lines.append(f'  click {node_id} "#{anchor_of[category_id]}" _self')
+    lines += ["```", ""]
+    return lines
+
+
+def _paper_list(papers: Iterable[Paper]) -> list[str]:
+    ordered = sorted(papers, key=lambda p: (p.year or 0, p.authors[0].family.lower() if p.authors else "", p.key))
+    out: list[str] = []
+    for paper in ordered:
+        out += [f"- {paper_line(paper)}", ""]
+        if paper.abstract:
+            out += ["  <details><summary>Abstract</summary>", ""]
+            out += [f"  {line}" if line else "" for line in _paragraphs(paper.abstract)]
+            out += ["", "  </details>", ""]
+    return out
+
+
+def paper_line(paper: Paper) -> str:
+    """``[Title](url) — Authors (Year). *Venue*.``"""
+    link = paper_link(paper)
+    title = f"[{inline(paper.title)}]({link})" if link else inline(paper.title)
+    parts = [f"**{title}**"]
+    if paper.authors:
+        names = [a.display for a in paper.authors]
+        shown = names if len(names) <= MAX_AUTHORS else [*names[: MAX_AUTHORS - 1], "et al."]
+        parts.append(" — " + inline(", ".join(shown)))
+    if paper.year:
+        parts.append(f" ({paper.year})")
+    parts.append(".")
+    if paper.venue:
+        parts.append(f" *{inline(paper.venue)}*.")
+    return "".join(parts)
+
+
+def paper_link(paper: Paper) -> str | None:
+    """Where the title links: the URL, else the DOI, else the arXiv page."""
+    target = paper.url
+    if not target and paper.doi:
+        target = f"https://doi.org/{paper.doi}"
+    if not target and paper.arxiv:
+        target = f"https://arxiv.org/abs/{paper.arxiv}"
+    if not target:
+        return None
+    return re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group(0)):02X}", target)
+
+
+def inline(text: str) -> str:
+    """Text safe inside a Markdown line: every character Markdown or HTML would act on escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs (blank-line separated) as escaped single lines, blank lines between them."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        line = inline(paragraph)
+        if not line:
+            continue
+        line = _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", line)
+        out += [line, ""]
+    return out[:-1]
+
+
+def _mermaid_label(text: str) -> str:
+    return " ".join(text.split()).replace('"', "#quot;")
+
+
+class Anchors:
+    """GitHub's heading anchors (github-slugger): lower case, punctuation dropped, spaces to
+    hyphens, and ``-1``, ``-2``... added to repeats, in the order headings appear."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def add(self, heading: str) -> str:
+        """The anchor of the next heading with this (unescaped) text."""
+        slug = re.sub(r"[^\w\- ]", "", unicodedata.normalize("NFC", heading).strip().lower()).replace(" ", "-")
+        result = slug
+        while result in self._seen:
+            self._seen[slug] += 1
+            result = f"{slug}-{self._seen[slug]}"
+        self._seen[result] = 0
+        return result

@@ -1,0 +1,90 @@
+"""Case protection for titles: the words a bibliography style must not lower-case.
+
+Styles such as ``plain`` print titles in sentence case, lower-casing every letter BibTeX is not told
+to keep: ``{BERT}`` keeps its capitals, ``BERT`` becomes "Bert". litmap protects word by word, never
+a whole title: the terms a library lists in ``litmap.toml`` (``[export] protected_terms``, for proper
+nouns such as "Python"), and, unless ``protect_acronyms = false``, every word with a capital after
+its first character (acronyms and mixed case: ``GPT``, ``ImageNet``, ``GELUs``, ``2D``) and the
+pronoun "I".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from litmap.errors import InvalidValue
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class ProtectedTerms:
+    """The library's protected terms (case-sensitive, matched as whole words) and the automatic rule."""
+
+    terms: tuple[str, ...] = ()
+    acronyms: bool = True
+
+    @classmethod
+    def from_settings(cls, export: Mapping[str, Any], where: str = "litmap.toml") -> ProtectedTerms:
+        """Read ``protected_terms`` and ``protect_acronyms`` from a library's ``[export]`` table."""
+        terms = export.get("protected_terms", [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise InvalidValue(f'{where}: [export] protected_terms must be a list of strings, e.g. ["Python"]')
+        acronyms = export.get("protect_acronyms", True)
+        if not isinstance(acronyms, bool):
+            raise InvalidValue(f"{where}: [export] protect_acronyms must be true or false")
+        cleaned = sorted({" ".join(t.split()) for t in terms} - {""}, key=lambda t: (-len(t), t))
+        return cls(tuple(cleaned), acronyms)
+
+    def split(self, text: str) -> list[tuple[str, bool]]:
+        """``text`` cut into pieces, each flagged True when it must keep its case."""
+        pieces: list[tuple[str, bool]] = []
+        position = 0
+        for match in self._terms_pattern().finditer(text) if self.terms else ():
+            pieces.extend(self._split_words(text[position : match.start()]))
+            pieces.append((match.group(0), True))
+            position = match.end()
+        pieces.extend(self._split_words(text[position:]))
+        return _merged(pieces)
+
+    def _split_words(self, text: str) -> list[tuple[str, bool]]:
+        if not self.acronyms:
+            return [(text, False)] if text else []
+        pieces: list[tuple[str, bool]] = []
+        position = 0
+        for match in _WORD.finditer(text):
+            if needs_protection(match.group(0)):
+                pieces.append((text[position : match.start()], False))
+                pieces.append((match.group(0), True))
+                position = match.end()
+        pieces.append((text[position:], False))
+        return [piece for piece in pieces if piece[0]]
+
+    def _terms_pattern(self) -> re.Pattern[str]:
+        return _compile_terms(self.terms)
+
+
+def needs_protection(word: str) -> bool:
+    """Whether a word loses meaning in lower case: a capital after its first character, or "I"."""
+    return word == "I" or any(c.isupper() for c in word[1:])
+
+
+@lru_cache(maxsize=16)
+def _compile_terms(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _merged(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Adjacent unprotected pieces joined into one."""
+    out: list[tuple[str, bool]] = []
+    for text, flag in pieces:
+        if out and out[-1][1] == flag and not flag:
+            out[-1] = (out[-1][0] + text, flag)
+        else:
+            out.append((text, flag))
+    return out

@@ -1,0 +1,112 @@
+"""Which papers an export holds: named keys, the citations of a LaTeX draft, filters.
+
+Keys (given, read from stdin, or cited by a draft) are looked up as the library resolves them, so
+an old key that a merge turned into an alias still finds its paper; the entry is then exported
+under the key the draft cites, so the draft compiles. Keys the library lacks are reported with the
+closest existing keys. Without any key or draft the whole library is the starting set; the
+category, tag and query filters then narrow whatever the starting set is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litmap.drafts import ALL, Citation, DraftScan, scan_aux, scan_tex
+from litmap.errors import UnknownKey
+from litmap.models import Paper
+from litmap.selection import select
+from litmap.store import Library
+
+
+@dataclass(frozen=True)
+class MissingKey:
+    """A key asked for (or cited) that the library does not hold."""
+
+    key: str
+    suggestions: list[str]
+    where: str | None = None
+
+
+@dataclass
+class ExportScope:
+    """The papers to export (keys as they will be written) and what could not be found."""
+
+    papers: list[Paper] = field(default_factory=list)
+    missing: list[MissingKey] = field(default_factory=list)
+    #: ``(paper key, key used, other key also used)``: one paper cited under two of its keys.
+    double_cited: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Draft inputs that could not be followed (LaTeX system files, files not generated yet).
+    unread: list[str] = field(default_factory=list)
+
+
+def choose_papers(
+    library: Library,
+    *,
+    keys: Sequence[str] = (),
+    aux: Sequence[Path] = (),
+    tex: Sequence[Path] = (),
+    category: str | None = None,
+    tags: Iterable[str] = (),
+    query: str | None = None,
+) -> ExportScope:
+    """The papers an export holds, in key order, and the keys it could not find."""
+    scope = ExportScope()
+    wanted: list[Citation | str] = list(keys)
+    for path in aux:
+        wanted.extend(_scanned(scan_aux(path), scope))
+    for path in tex:
+        wanted.extend(_scanned(scan_tex(path), scope))
+    explicit = bool(keys or aux or tex)
+    chosen: dict[str, Paper] = {}
+    if not explicit or any(_key_of(item) == ALL for item in wanted):
+        chosen = {p.key: p for p in library.papers()}
+    exported_as: dict[str, str] = {}
+    for item in wanted:
+        key = _key_of(item)
+        if key == ALL:
+            continue
+        try:
+            paper = library.get(key)
+        except UnknownKey as exc:
+            if all(m.key != key for m in scope.missing):
+                where = item.where if isinstance(item, Citation) else None
+                scope.missing.append(MissingKey(key, exc.suggestions, where))
+            continue
+        first = exported_as.setdefault(paper.key, key)
+        if first != key:
+            scope.double_cited.append((paper.key, first, key))
+            continue
+        chosen[paper.key] = paper if key == paper.key else paper.model_copy(update={"key": key})
+    papers = list(chosen.values())
+    tags = list(tags)
+    if category or tags:
+        taxonomy = library.taxonomy()
+        if category:
+            taxonomy.get(category)
+        papers = select(papers, taxonomy, category=category, tags=tags)
+    if query:
+        papers = _matching_query(library, papers, query)
+    scope.papers = sorted(papers, key=lambda p: p.key)
+    return scope
+
+
+def _scanned(scan: DraftScan, scope: ExportScope) -> list[Citation]:
+    scope.unread.extend(scan.unread)
+    return scan.citations
+
+
+def _key_of(item: Citation | str) -> str:
+    return item.key if isinstance(item, Citation) else item
+
+
+def _matching_query(library: Library, papers: list[Paper], query: str) -> list[Paper]:
+    """``papers`` that the search engine (``litmap search``'s query language) finds for ``query``."""
+    from litmap.search import parse_query, search
+    from litmap.store.index import Index
+
+    parsed = parse_query(query)
+    with Index.open(library.root, library.read_only, in_memory_fallback=True) as index:
+        found = {hit.key for hit in search(index, parsed).hits}
+    return [p for p in papers if p.key in found or any(a in found for a in p.aliases)]

@@ -1,0 +1,449 @@
+"""Use cases that bring papers into a library: add by arXiv id, DOI, BibTeX or by hand; import a .bib.
+
+Every use case returns an :class:`IngestResult` (what was added, what was already there and under
+which key, what failed and why) and never prints. The steps are always the same: the options are
+checked (categories against the taxonomy, the key), each candidate is compared with the library
+(and with the papers of the same run) by the one :class:`~litmap.matching.Matcher`, new papers get a
+key from the library's citekey pattern and today's ``added`` date, and all of them are written as one
+atomic change. The duplicate check comes before the read-only check, so asking the bundled library
+for a paper it holds answers with its key instead of an error; identifiers are checked against the
+library before any request is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from litmap.errors import InvalidValue, LitmapError
+from litmap.identifiers import arxiv_id_from_doi, normalize_arxiv_id, normalize_doi
+from litmap.keys import make_key
+from litmap.matching import Matcher
+from litmap.models import Author, Paper, validate_citekey
+from litmap.sources import PLACEHOLDER_KEY, Source, SourceSettings
+from litmap.store import Library
+
+#: Called as ``progress(done, total)`` while a long run advances.
+ProgressHook = Callable[[int, int], None]
+Status = Literal["added", "present", "failed"]
+IdKind = Literal["arxiv", "doi", "auto"]
+
+KIND_LABELS = {"arxiv": "arXiv", "doi": "DOI"}
+KIND_EXAMPLES = {
+    "arxiv": "a valid arXiv id (expected e.g. 2209.10652, arXiv:2209.10652v2, hep-th/9901001 or an arxiv.org link)",
+    "doi": "a valid DOI (expected e.g. 10.1038/nature03687 or https://doi.org/10.1038/nature03687)",
+}
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """What the user asked for besides the papers themselves."""
+
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    key: str | None = None
+    force: bool = False
+    keep_keys: bool = False
+    dry_run: bool = False
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one candidate (an id, a .bib entry, a hand-made record)."""
+
+    source: str
+    status: Status
+    paper: Paper | None = None
+    existing: Paper | None = None
+    reason: str = ""
+    score: float | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome for ``--json``."""
+        data: dict[str, Any] = {"source": self.source}
+        if self.line is not None:
+            data["line"] = self.line
+        if self.paper is not None:
+            data |= {"key": self.paper.key, "title": self.paper.title}
+        if self.existing is not None:
+            data |= {"key": self.existing.key, "title": self.existing.title, "score": self.score}
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+@dataclass
+class IngestResult:
+    """Every outcome of a run, in the order the candidates were given."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    containers: int = 0
+
+    def _with(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def added(self) -> list[Outcome]:
+        """New papers (written unless this was a dry run)."""
+        return self._with("added")
+
+    @property
+    def present(self) -> list[Outcome]:
+        """Candidates the library (or an earlier candidate) already holds."""
+        return self._with("present")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Candidates that could not become papers, with the reason."""
+        return self._with("failed")
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole result for ``--json``."""
+        return {
+            "added": [o.to_json() for o in self.added],
+            "present": [o.to_json() for o in self.present],
+            "failed": [o.to_json() for o in self.failed],
+            "written": self.written,
+            "dry_run": self.dry_run,
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A paper to add (placeholder key), or the reason there is none."""
+
+    source: str
+    paper: Paper | None = None
+    error: str | None = None
+    line: int | None = None
+    original_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    """A paper typed on the command line (``litmap add --title ... --author ...``)."""
+
+    title: str
+    authors: Sequence[str] = ()
+    year: str | None = None
+    venue: str | None = None
+    url: str | None = None
+    type: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    abstract: str | None = None
+    note: str | None = None
+
+
+class _Admission:
+    """One run's view of the library: the matcher, the keys taken, the papers to write."""
+
+    def __init__(self, library: Library, options: IngestOptions) -> None:
+        self.library = library
+        self.options = options
+        taxonomy = library.taxonomy()
+        for category in options.categories:
+            taxonomy.get(category)
+        papers = library.papers()
+        self.matcher = Matcher(papers)
+        self.taken = {key.lower() for paper in papers for key in paper.all_keys}
+        self.pattern = library.config.citekey_pattern
+        self.today = options.today or dt.date.today()
+        self.new: list[Paper] = []
+        if options.key is not None:
+            try:
+                validate_citekey(options.key)
+            except ValueError as exc:
+                raise InvalidValue(f"--key: {exc}") from None
+
+    def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
+        """The "already present" outcome if ``paper`` duplicates a known one (never with --force)."""
+        if self.options.force:
+            return None
+        match = self.matcher.find(paper)
+        if match is None:
+            return None
+        return Outcome(source, "present", existing=match.existing, reason=match.reason, score=match.score, line=line)
+
+    def admit(self, candidate: Candidate) -> Outcome:
+        """Compare, key and stage one candidate; return its outcome."""
+        if candidate.paper is None:
+            return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
+        present = self.duplicate(candidate.source, candidate.paper, candidate.line)
+        if present is not None:
+            return present
+        paper = self._finish(candidate)
+        self.matcher.add(paper)
+        self.taken.update(k.lower() for k in paper.all_keys)
+        self.new.append(paper)
+        return Outcome(candidate.source, "added", paper=paper, line=candidate.line)
+
+    def _finish(self, candidate: Candidate) -> Paper:
+        assert candidate.paper is not None
+        paper = candidate.paper
+        key = self.options.key
+        if key is not None:
+            if key.lower() in self.taken:
+                raise InvalidValue(f"--key {key!r}: that key is already used in this library")
+        elif self.options.keep_keys and candidate.original_key and self._free(candidate.original_key):
+            key = candidate.original_key
+        else:
+            key = make_key(paper, self._is_taken, self.pattern)
+        aliases = list(paper.aliases)
+        original = candidate.original_key
+        if original and original != key and self._free(original):
+            aliases.append(original)
+        return paper.model_copy(
+            update={
+                "key": key,
+                "aliases": aliases,
+                "categories": list(dict.fromkeys([*paper.categories, *self.options.categories])),
+                "tags": list(dict.fromkeys([*paper.tags, *self.options.tags])),
+                "added": paper.added or self.today,
+            }
+        )
+
+    def _is_taken(self, key: str) -> bool:
+        return key.lower() in self.taken
+
+    def _free(self, key: str) -> bool:
+        try:
+            validate_citekey(key)
+        except ValueError:
+            return False
+        return not self._is_taken(key)
+
+    def commit(self, result: IngestResult) -> IngestResult:
+        """Write the staged papers as one atomic change (unless a dry run)."""
+        result.dry_run = self.options.dry_run
+        if self.new and not self.options.dry_run:
+            with self.library.writing() as changes:
+                for paper in self.new:
+                    self.library.stage_paper(changes, paper)
+            result.written = True
+        return result
+
+
+# -- identifiers ---------------------------------------------------------------------------------
+
+
+def classify_identifier(text: str) -> Literal["arxiv", "doi"] | None:
+    """Whether ``text`` reads as an arXiv id (arXiv's own DOIs included) or a DOI."""
+    try:
+        normalize_arxiv_id(text)
+        return "arxiv"
+    except ValueError:
+        pass
+    try:
+        normalize_doi(text)
+        return "doi"
+    except ValueError:
+        return None
+
+
+def build_sources(settings: SourceSettings) -> dict[str, Source]:
+    """The arXiv and Crossref sources, sharing one HTTP client."""
+    from litmap.sources.arxiv import ArxivSource
+    from litmap.sources.crossref import CrossrefSource
+    from litmap.sources.http import HttpClient, HttpSettings
+    from litmap.store.index import user_cache_dir
+
+    client = HttpClient(
+        HttpSettings(contact_email=settings.contact_email, read_timeout=settings.timeout, retries=settings.retries)
+    )
+    # arXiv's limit counts every request from this machine: the last one's time is shared through a stamp.
+    stamp = user_cache_dir() / "arxiv-last-request"
+    return {
+        "arxiv": ArxivSource(client, settings.arxiv_api, delay=settings.arxiv_delay, stamp=stamp),
+        "doi": CrossrefSource(client, settings.crossref_api, settings.contact_email, delay=settings.crossref_delay),
+    }
+
+
+def _close(sources: Mapping[str, Source]) -> None:
+    for source in sources.values():
+        client = getattr(source, "client", None)
+        if client is not None:
+            client.close()
+
+
+def _probe(kind: str, bare: str) -> Paper:
+    """A stand-in paper carrying only the identifier, to ask the matcher before fetching."""
+    label = KIND_LABELS[kind]
+    if kind == "arxiv":
+        return Paper(key=PLACEHOLDER_KEY, title=f"{label} {bare}", arxiv=bare)
+    return Paper(key=PLACEHOLDER_KEY, title=f"{label} {bare}", doi=bare)
+
+
+def add_identifiers(
+    library: Library,
+    identifiers: Sequence[tuple[IdKind, str]],
+    options: IngestOptions | None = None,
+    sources: Mapping[str, Source] | None = None,
+    progress: ProgressHook | None = None,
+) -> IngestResult:
+    """Add papers by arXiv id or DOI (kind ``"auto"`` guesses which), fetching only what is new."""
+    options = options or IngestOptions()
+    if options.key is not None and len(identifiers) > 1:
+        raise InvalidValue("--key names one paper: give a single identifier with it")
+    session = _Admission(library, options)
+    outcomes: dict[int, Outcome] = {}
+    pending: dict[str, dict[str, int]] = {"arxiv": {}, "doi": {}}
+    seen: set[tuple[str, str]] = set()
+    for index, (kind, text) in enumerate(identifiers):
+        resolved = _resolve_kind(kind, text)
+        if resolved is None:
+            label = f"{KIND_LABELS[kind]} {text}" if kind in KIND_LABELS else text
+            outcomes[index] = Outcome(label, "failed", reason=_not_an_identifier(kind))
+            continue
+        kind_name, query, bare = resolved
+        label = f"{KIND_LABELS[kind_name]} {query}"
+        if (kind_name, bare.lower()) in seen:
+            continue
+        seen.add((kind_name, bare.lower()))
+        present = session.duplicate(label, _probe(kind_name, bare))
+        if present is not None:
+            outcomes[index] = present
+        else:
+            pending[kind_name][query] = index
+    if any(pending.values()) and not options.dry_run:
+        library.ensure_writable()
+    total = sum(len(p) for p in pending.values())
+    done = 0
+    if total:
+        owned = sources is None
+        sources = sources or build_sources(SourceSettings.from_config(library.config))
+        try:
+            for kind_name, queries in pending.items():
+                if not queries:
+                    continue
+                for lookup in sources[kind_name].fetch(list(queries)):
+                    index = queries[lookup.id]
+                    label = f"{KIND_LABELS[kind_name]} {lookup.id}"
+                    outcomes[index] = session.admit(Candidate(label, lookup.paper, lookup.error))
+                    done += 1
+                    if progress:
+                        progress(done, total)
+        finally:
+            if owned:
+                _close(sources)
+    result = IngestResult([outcomes[i] for i in sorted(outcomes)])
+    return session.commit(result)
+
+
+def _resolve_kind(kind: IdKind, text: str) -> tuple[str, str, str] | None:
+    """(kind, id to ask for, bare id) for ``text``, or None if it is not an identifier of ``kind``."""
+    from litmap.sources.arxiv import bare_id, query_id
+
+    if kind in ("doi", "auto"):
+        arxiv = arxiv_id_from_doi(text.strip().removeprefix("doi:").strip()) if "10.48550" in text else None
+        if arxiv:
+            return "arxiv", arxiv, arxiv
+    if kind == "auto":
+        guessed = classify_identifier(text)
+        if guessed is None:
+            return None
+        kind = guessed
+    try:
+        if kind == "arxiv":
+            query = query_id(text)
+            return "arxiv", query, bare_id(query)
+        doi = normalize_doi(text)
+        return "doi", doi, doi
+    except ValueError:
+        return None
+
+
+def _not_an_identifier(kind: IdKind) -> str:
+    if kind == "auto":
+        return "not an arXiv id, a DOI or a .bib file (use --bibtex FILE for files)"
+    return f"not {KIND_EXAMPLES[kind]}"
+
+
+# -- BibTeX --------------------------------------------------------------------------------------
+
+
+def read_bib_file(path: Path) -> str:
+    """A .bib file's text: UTF-8 (with or without BOM), else Latin-1 as older exports wrote."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LitmapError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LitmapError(f"{path}: is a folder, not a .bib file") from None
+    except OSError as exc:
+        raise LitmapError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def import_bibtex(
+    library: Library,
+    text: str,
+    name: str = "<stdin>",
+    options: IngestOptions | None = None,
+    progress: ProgressHook | None = None,
+) -> IngestResult:
+    """Add every entry of a .bib text; a malformed entry is reported (with its line) and skipped."""
+    from litmap.bibtex_in import parse_bibtex
+
+    options = options or IngestOptions()
+    session = _Admission(library, options)
+    items, containers = parse_bibtex(text)
+    if options.key is not None and len(items) != 1:
+        raise InvalidValue(f"--key names one paper, but {name} holds {len(items)} entries")
+    outcomes: list[Outcome] = []
+    for done, item in enumerate(items, start=1):
+        label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
+        candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
+        outcomes.append(session.admit(candidate))
+        if progress:
+            progress(done, len(items))
+    return session.commit(IngestResult(outcomes, containers=containers))
+
+
+# -- by hand -------------------------------------------------------------------------------------
+
+_OPTION_OF_FIELD = {"authors": "--author", "type": "--type", "arxiv": "--arxiv", "doi": "--doi"}
+
+
+def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
+    """Add one paper typed by hand; nothing is fetched (identifiers are recorded as given)."""
+    from litmap.bibtex_in import validation_message
+
+    options = options or IngestOptions()
+    session = _Admission(library, options)
+    try:
+        authors = [Author.parse(text) for text in entry.authors]
+        paper = Paper(
+            key=PLACEHOLDER_KEY,
+            type=entry.type or ("article" if entry.venue else "misc"),
+            title=entry.title,
+            authors=authors,
+            year=entry.year,
+            venue=entry.venue,
+            url=entry.url,
+            doi=entry.doi,
+            arxiv=entry.arxiv,
+            abstract=entry.abstract,
+            note=entry.note,
+        )
+    except ValueError as exc:
+        message = validation_message(exc)
+        for name in ("title", "authors", "year", "venue", "url", "type", "doi", "arxiv", "abstract", "note"):
+            prefix = f"field {name!r}"
+            if message.startswith(prefix) or message.startswith(f"field '{name}."):
+                option = _OPTION_OF_FIELD.get(name, f"--{name}")
+                message = f"{option}:{message.split(':', 1)[1]}" if ":" in message else f"{option}: {message}"
+                break
+        raise InvalidValue(message) from None
+    outcome = session.admit(Candidate(repr(paper.title), paper))
+    return session.commit(IngestResult([outcome]))

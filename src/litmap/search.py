@@ -1,0 +1,400 @@
+"""Search: the query language, typo tolerance and relevance ranking over the index.
+
+A query is words (AND-ed), ``"quoted phrases"``, ``word*`` prefixes, ``-excluded`` terms, and field
+filters: ``author:`` ``title:`` ``abstract:`` ``venue:`` (text in that field), ``tag:`` (exact tag),
+``cat:ID`` (a category and its subcategories), ``year:2022`` / ``year:2020..2023``, ``type:article``.
+Hits are ranked by BM25 with field weights (title and citekey above authors, tags and categories,
+above venue, abstract and note). A word found nowhere in the library is replaced by the indexed words
+closest to it (one edit for short words, two for longer ones), so ``superpositon`` still finds
+"Toy Models of Superposition".
+
+Plain functions over an open :class:`~litmap.store.index.Index`; they never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from litmap.errors import InvalidValue, UnknownCategory
+
+if TYPE_CHECKING:
+    from litmap.store.index import BrokenFile, Index
+
+#: Query field -> full-text column it searches.
+TEXT_FIELDS = {"author": "authors", "title": "title", "abstract": "abstract", "venue": "venue"}
+#: Query fields that filter on exact values rather than text.
+FILTER_FIELDS = ("tag", "cat", "year", "type")
+FIELD_ALIASES = {"authors": "author", "category": "cat", "tags": "tag"}
+#: BM25 weight of each full-text column (in the index's column order).
+WEIGHTS = {
+    "key": 10.0,
+    "title": 10.0,
+    "authors": 4.0,
+    "tags": 4.0,
+    "categories": 4.0,
+    "venue": 2.0,
+    "abstract": 1.0,
+    "note": 1.0,
+}
+#: How much more a match in the title or citekey counts (see ``_SCORE``).
+TITLE_BOOST = 2.0
+#: Marks around matched words in titles and snippets (turned into spans before they leave this module).
+_OPEN, _CLOSE = "\x02", "\x03"
+Spans = list[tuple[int, int]]
+
+
+class QueryError(InvalidValue):
+    """A query that cannot be understood (the message says where)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One element of a query: a word, phrase or prefix, or a field filter; possibly negated."""
+
+    value: str
+    field: str | None = None
+    phrase: bool = False
+    prefix: bool = False
+    negated: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        """Whether this term is matched against the full text (rather than an exact field value)."""
+        return self.field is None or self.field in TEXT_FIELDS
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query."""
+
+    terms: tuple[Term, ...]
+    text: str = ""
+
+
+@dataclass
+class Hit:
+    """One paper found, with what the result table shows."""
+
+    key: str
+    score: float | None
+    record: dict[str, Any]
+    year: int | None
+    first_author: str
+    title: str
+    title_spans: Spans
+    categories: list[str]
+    snippet: str | None = None
+    snippet_spans: Spans = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    """Ranked hits (at most ``limit``) and their keys, how many matched in all, what was corrected,
+    and which paper files had to be left out."""
+
+    hits: list[Hit]
+    total: int
+    corrections: dict[str, list[str]]
+    broken: list[BrokenFile]
+    keys: list[str] = field(default_factory=list)
+
+
+# -- parsing -------------------------------------------------------------------------------------
+
+
+def query_from_args(args: Sequence[str]) -> str:
+    """The query text from command-line arguments.
+
+    An argument the shell kept whole because it was quoted (``litmap search "induction heads"``)
+    is a phrase, unless it carries query syntax itself (quotes, ``field:``, ``-word``).
+    """
+    parts = []
+    for arg in args:
+        arg = arg.strip()
+        plain = '"' not in arg and ":" not in arg and not any(w.startswith("-") for w in arg.split())
+        parts.append(f'"{arg}"' if plain and len(arg.split()) > 1 else arg)
+    return " ".join(parts)
+
+
+def parse_query(text: str) -> Query:
+    """Parse query text; QueryError names the part that is wrong."""
+    from litmap.selection import parse_year_range
+
+    terms: list[Term] = []
+    for raw, negated, name, value, phrase in _tokens(text):
+        if name is not None:
+            name = FIELD_ALIASES.get(name, name)
+            if name not in TEXT_FIELDS and name not in FILTER_FIELDS:
+                raise QueryError(f"unknown field {name + ':'!r} in {raw!r}" + _field_hint(name))
+            if not value.strip():
+                raise QueryError(f"{name + ':'!r} needs a value, e.g. {_EXAMPLES[name]}")
+        prefix = False
+        if name == "year":
+            parse_year_range(value)
+        elif name is None or name in TEXT_FIELDS:
+            prefix = not phrase and value.endswith("*")
+            value = value.rstrip("*") if prefix else value
+            if not _has_word(value):
+                if name is not None:
+                    raise QueryError(f"{raw!r}: no words to search for")
+                continue
+            phrase = phrase or len(_words(value)) > 1
+        terms.append(Term(value.strip(), name, phrase, prefix, negated))
+    if not terms:
+        raise QueryError("empty query: give words to search for, e.g. litmap search superposition")
+    return Query(tuple(terms), text)
+
+
+_EXAMPLES = {
+    "author": "author:olah",
+    "title": "title:grokking",
+    "abstract": 'abstract:"phase change"',
+    "venue": "venue:neurips",
+    "tag": "tag:to-read",
+    "cat": "cat:attribution",
+    "year": "year:2022 or year:2020..2023",
+    "type": "type:article",
+}
+
+
+def _field_hint(name: str) -> str:
+    from litmap.errors import did_you_mean
+    from litmap.fuzzy import closest
+
+    fields = [*TEXT_FIELDS, *FILTER_FIELDS]
+    suggestions = [f"{s}:" for s in closest(name, fields, limit=1, cutoff=50)]
+    return did_you_mean(suggestions) or f"; fields are {', '.join(f + ':' for f in fields)}"
+
+
+def _tokens(text: str) -> list[tuple[str, bool, str | None, str, bool]]:
+    """Split query text into (raw, negated, field, value, quoted) tuples."""
+    import re
+
+    field_re = re.compile(r"([A-Za-z]+):")
+    word_re = re.compile(r'[^\s"]*')
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        negated = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
+        if negated:
+            i += 1
+        name = None
+        match = field_re.match(text, i)
+        if match:
+            name = match.group(1).lower()
+            i = match.end()
+        if i < n and text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError(f'unterminated quote in {text[start:]!r}: close the phrase with a second "')
+            value, quoted, i = text[i + 1 : end], True, end + 1
+        else:
+            match = word_re.match(text, i)
+            assert match is not None
+            value, quoted, i = match.group(), False, max(match.end(), i + 1)
+        out.append((text[start:i], negated, name, value, quoted))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    from litmap.store.index import words_of
+
+    return words_of(text)
+
+
+def _has_word(text: str) -> bool:
+    return bool(_words(text))
+
+
+# -- searching -----------------------------------------------------------------------------------
+
+
+def search(
+    index: Index, query: Query, limit: int | None = None, snippets: bool = False, details: bool = True
+) -> Results:
+    """Papers matching ``query``, best first (at most ``limit``), with matched words marked.
+
+    With ``details=False`` only ``Results.keys`` is filled (no records, titles or marks are read).
+    """
+    corrections: dict[str, list[str]] = {}
+    positive: list[str] = []
+    conditions: list[str] = ["p.record IS NOT NULL"]
+    params: list[Any] = []
+    for term in query.terms:
+        if term.is_text:
+            expression = _text_expression(index, term, corrections)
+            if term.negated:
+                conditions.append("p.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(expression)
+            else:
+                positive.append(expression)
+            continue
+        condition, values = _filter(index, term)
+        conditions.append(f"NOT ({condition})" if term.negated else f"({condition})")
+        params.extend(values)
+    where = " AND ".join(conditions)
+    match = " AND ".join(positive) if positive else None
+    if match is not None:
+        scored = (
+            f"SELECT p.id, p.key, p.year, {_SCORE} AS score FROM fts JOIN papers p ON p.id = fts.rowid"
+            f" WHERE fts MATCH ? AND {where}"
+        )
+        sql = f"SELECT id, key, score, count(*) OVER () FROM ({scored}) ORDER BY score DESC, year DESC, key"
+        params.insert(0, match)
+    else:
+        sql = f"SELECT p.id, p.key, NULL, count(*) OVER () FROM papers p WHERE {where} ORDER BY p.year DESC, p.key"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    rows = index.db.execute(sql, params).fetchall()
+    total = rows[0][3] if rows else 0
+    hits = _hits(index, [(pid, score) for pid, _key, score, _total in rows], match, snippets) if details else []
+    return Results(hits, total, corrections, index.broken_files(), [key for _pid, key, _score, _total in rows])
+
+
+def _weights(columns: set[str] | None = None) -> str:
+    return ", ".join(str(w if columns is None or c in columns else 0.0) for c, w in WEIGHTS.items())
+
+
+#: Relevance: BM25 over all columns, plus BM25 again over title and citekey alone (doubled). FTS5's
+#: BM25 normalises by the length of the whole record and saturates quickly, so on its own a word in
+#: the title would count little more than the same word in a long abstract.
+_SCORE = f"-(bm25(fts, {_weights()}) + {TITLE_BOOST} * bm25(fts, {_weights({'key', 'title'})}))"
+
+
+def _phrase(text: str, prefix: bool = False) -> str:
+    return '"' + text.replace('"', '""') + '"' + (" *" if prefix else "")
+
+
+def _text_expression(index: Index, term: Term, corrections: dict[str, list[str]]) -> str:
+    """The FTS5 expression for a text term (typo-corrected when its word is found nowhere)."""
+    expression = _phrase(term.value, term.prefix)
+    if not term.phrase and not term.prefix:
+        word = _words(term.value)[0]
+        if not index.known_word(word) and not _matches_anything(index, expression):
+            alternatives = correct_word(index, word)
+            if alternatives:
+                corrections[term.value] = alternatives
+                expression = "(" + " OR ".join(_phrase(w) for w in [word, *alternatives]) + ")"
+    if term.field is not None:
+        expression = f"{TEXT_FIELDS[term.field]} : {expression}"
+    return expression
+
+
+def _matches_anything(index: Index, expression: str) -> bool:
+    return index.db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (expression,)).fetchone() is not None
+
+
+def correct_word(index: Index, word: str, limit: int = 3) -> list[str]:
+    """Indexed words closest to a word found nowhere: one edit away (two for words of 6+ letters).
+
+    The closest ones win; among equally close words, the more frequent first.
+    """
+    if len(word) < 4 or word.isdigit():
+        return []
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    allowed = 1 if len(word) < 6 else 2
+    scored = []
+    for candidate, docs in index.words_near(len(word), allowed):
+        distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=allowed)
+        if distance <= allowed:
+            scored.append((distance, -docs, candidate))
+    if not scored:
+        return []
+    best = min(distance for distance, _docs, _word in scored)
+    return [w for d, _docs, w in sorted(scored) if d == best][:limit]
+
+
+def _filter(index: Index, term: Term) -> tuple[str, list[Any]]:
+    """SQL condition (over papers ``p``) and parameters for a tag, cat, year or type filter."""
+    if term.field == "tag":
+        return "p.id IN (SELECT paper FROM labels WHERE kind = 't' AND value = ?)", [term.value]
+    if term.field == "type":
+        return "p.type = ?", [term.value.lower()]
+    if term.field == "year":
+        from litmap.selection import parse_year_range
+
+        low, high = parse_year_range(term.value)
+        return "p.year IS NOT NULL AND p.year BETWEEN ? AND ?", [low or 0, high or 9999]
+    taxonomy = index.taxonomy()
+    if term.value not in taxonomy.descendants:
+        from litmap.fuzzy import closest
+
+        raise UnknownCategory(term.value, closest(term.value, list(taxonomy.descendants)))
+    ids = taxonomy.descendants[term.value]
+    marks = ", ".join("?" * len(ids))
+    return f"p.id IN (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))", list(ids)
+
+
+def _hits(index: Index, ranked: list[tuple[int, float | None]], match: str | None, snippets: bool) -> list[Hit]:
+    import json
+
+    if not ranked:
+        return []
+    ids = [pid for pid, _score in ranked]
+    marks = ", ".join("?" * len(ids))
+    rows = {
+        pid: (key, year, first_author, record)
+        for pid, key, year, first_author, record in index.db.execute(
+            f"SELECT id, key, year, first_author, record FROM papers WHERE id IN ({marks})", ids
+        )
+    }
+    marked: dict[int, tuple[str, str | None]] = {}
+    if match is not None:
+        abstract_column = list(WEIGHTS).index("abstract")
+        snippet_sql = f"snippet(fts, {abstract_column}, '{_OPEN}', '{_CLOSE}', '…', 32)" if snippets else "NULL"
+        title_column = list(WEIGHTS).index("title")
+        for pid, title, snippet in index.db.execute(
+            f"SELECT rowid, highlight(fts, {title_column}, '{_OPEN}', '{_CLOSE}'), {snippet_sql}"
+            f" FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
+            [match, *ids],
+        ):
+            marked[pid] = (title, snippet)
+    titles = index.taxonomy().titles
+    hits = []
+    for pid, score in ranked:
+        key, year, first_author, text = rows[pid]
+        record = json.loads(text)
+        title, snippet = marked.get(pid, (record["title"], None))
+        if snippets and snippet is None:
+            snippet = record.get("abstract")
+        title_plain, title_spans = unmark(title)
+        snippet_plain, snippet_spans = unmark(snippet) if snippet else (None, [])
+        hits.append(
+            Hit(
+                key=key,
+                score=float(f"{score:.4g}") if score is not None else None,
+                record=record,
+                year=year,
+                first_author=first_author,
+                title=title_plain,
+                title_spans=title_spans,
+                categories=[titles.get(c, c) for c in record.get("categories", [])],
+                snippet=snippet_plain,
+                snippet_spans=snippet_spans,
+            )
+        )
+    return hits
+
+
+def unmark(text: str) -> tuple[str, Spans]:
+    """Text without the match marks, and the (start, end) spans they enclosed."""
+    spans: Spans = []
+    out: list[str] = []
+    length = 0
+    for piece in text.split(_OPEN):
+        if _CLOSE in piece:
+            inner, _, rest = piece.partition(_CLOSE)
+            spans.append((length, length + len(inner)))
+            out.extend((inner, rest))
+            length += len(inner) + len(rest)
+        else:
+            out.append(piece)
+            length += len(piece)
+    return "".join(out), spans

@@ -1,0 +1,561 @@
+"""The on-disk index: a git-ignored SQLite (FTS5) copy of the library's papers, for search and fast reads.
+
+The TOML files stay the only source of truth. The index lives in the library's ``.litmap/`` folder
+(for the read-only bundled library: in the user cache, ``$XDG_CACHE_HOME/litmap/<hash of the path>/``)
+and is brought up to date before each use: every paper file is stat-ed (name, mtime_ns, size; no file
+is parsed unless it changed), compared with what the index saw last time through one fingerprint, and
+only new, changed or vanished files are re-read. A missing, corrupt or outdated index is rebuilt.
+
+This module must stay cheap to import (it is on the start-up path of ``litmap search``): the model,
+the codec and the taxonomy are imported only when files have to be parsed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import time
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from litmap.store.files import STATE_DIR, pending_journal
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from litmap.models import Paper
+    from litmap.store.library import Library
+
+SCHEMA_VERSION = "2"
+INDEX_FILE = "index.sqlite3"
+PAPERS_DIR = "papers"
+TAXONOMY_FILE = "taxonomy.toml"
+
+#: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.search`).
+COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
+#: A file modified this close to an index update is re-read next time (mtime granularity, as git's "racy" files).
+RACY_NS = 1_000_000_000
+_TOKEN = re.compile(r"[^\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
+
+_SCHEMA = f"""
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE papers(
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    error TEXT,
+    key TEXT,
+    year INTEGER,
+    type TEXT,
+    first_author TEXT,
+    record TEXT
+);
+CREATE INDEX papers_year ON papers(year);
+CREATE INDEX papers_broken ON papers(file) WHERE error IS NOT NULL;
+CREATE TABLE labels(paper INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX labels_value ON labels(kind, value);
+CREATE INDEX labels_paper ON labels(paper);
+CREATE TABLE words(word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE fts USING fts5({", ".join(COLUMNS)}, tokenize='porter unicode61 remove_diacritics 2');
+"""
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be opened or written here (callers fall back to reading the files)."""
+
+
+@dataclass(frozen=True)
+class TaxonomyInfo:
+    """What search needs of the category tree: titles, and each category's subtree."""
+
+    titles: dict[str, str]
+    descendants: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A paper file the index could not read (``litmap check`` says more)."""
+
+    file: str
+    message: str
+
+
+# -- where ---------------------------------------------------------------------------------------
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/litmap`` (default ``~/.cache/litmap``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "litmap"
+
+
+def index_path(root: Path, read_only: bool = False) -> Path:
+    """Where the index of the library at ``root`` lives (its ``.litmap/`` folder is made if need be).
+
+    A writable library keeps it in its git-ignored ``.litmap/`` folder; the read-only bundled library
+    (or one whose ``.litmap/`` cannot be created) in the user cache, under a hash of its path.
+    """
+    if not read_only:
+        state = Path(root) / STATE_DIR
+        with contextlib.suppress(OSError):
+            state.mkdir(exist_ok=True)
+        if os.access(state, os.W_OK):
+            return state / INDEX_FILE
+    return _cache_path(root)
+
+
+def existing_index(root: Path, read_only: bool = False) -> Path | None:
+    """The index file of the library at ``root`` if there is one (nothing is created)."""
+    for path in ([] if read_only else [Path(root) / STATE_DIR / INDEX_FILE]) + [_cache_path(root)]:
+        if path.is_file():
+            return path
+    return None
+
+
+def _cache_path(root: Path) -> Path:
+    digest = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+    return user_cache_dir() / digest / INDEX_FILE
+
+
+# -- the cheap freshness check -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one stat of every paper file saw: (name, mtime_ns, size) each, and their fingerprint."""
+
+    files: list[tuple[str, int, int]]
+    fingerprint: str
+
+    def states(self) -> dict[str, tuple[int, int]]:
+        """``{file name: (mtime_ns, size)}``."""
+        return {name: (mtime_ns, size) for name, mtime_ns, size in self.files}
+
+
+def scan_papers(papers_dir: Path) -> Scan:
+    """Stat every paper file (nothing is read). This is the whole cost of a fresh index's check.
+
+    Stat-ing by name relative to the open folder spares the kernel a path walk per file, which
+    matters at 100k files.
+    """
+    try:
+        fd = os.open(papers_dir, os.O_RDONLY)
+    except OSError:
+        return Scan([], fingerprint([]))
+    try:
+        if os.stat not in os.supports_dir_fd or os.listdir not in os.supports_fd:
+            return _scan_by_path(papers_dir)
+        stat, crc32 = os.stat, zlib.crc32
+        files = []
+        total = 0
+        for name in os.listdir(fd):
+            if name.endswith(".toml") and name[0] != ".":
+                try:
+                    st = stat(name, dir_fd=fd)
+                except OSError:
+                    continue
+                mtime_ns, size = st.st_mtime_ns, st.st_size
+                files.append((name, mtime_ns, size))
+                total += crc32(name.encode()) * 1_000_003 + mtime_ns * 31 + size  # as in fingerprint()
+        return Scan(files, f"{len(files)}:{total & 0xFFFFFFFFFFFFFFFF:x}")
+    finally:
+        os.close(fd)
+
+
+def _scan_by_path(papers_dir: Path) -> Scan:
+    files = []
+    with os.scandir(papers_dir) as entries:
+        for entry in entries:
+            if entry.name.endswith(".toml") and entry.name[0] != ".":
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    files.append((entry.name, st.st_mtime_ns, st.st_size))
+    return Scan(files, fingerprint(files))
+
+
+def fingerprint(states: Iterable[tuple[str, int, int]]) -> str:
+    """One order-independent value for a set of (name, mtime_ns, size): any change alters it."""
+    total = 0
+    count = 0
+    for name, mtime_ns, size in states:
+        total += zlib.crc32(name.encode()) * 1_000_003 + mtime_ns * 31 + size
+        count += 1
+    return f"{count}:{total & 0xFFFFFFFFFFFFFFFF:x}"
+
+
+def _stat_signature(path: Path, now_ns: int) -> str:
+    """mtime and size of ``path``; a file modified just now gets a signature that never matches twice."""
+    try:
+        st = path.stat()
+    except OSError:
+        return "absent"
+    racy = f":racy{now_ns}" if st.st_mtime_ns >= now_ns - RACY_NS else ""
+    return f"{st.st_mtime_ns}:{st.st_size}{racy}"
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of ``text`` with accents removed (as the index's tokenizer splits them)."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _TOKEN.findall(text.lower())
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+
+class Index:
+    """An open index of one library; :meth:`refresh` brings it up to date with the files."""
+
+    def __init__(self, root: Path, path: Path, connection: sqlite3.Connection) -> None:
+        self.root = Path(root)
+        self.path = path
+        self.db = connection
+        self._taxonomy: TaxonomyInfo | None = None
+
+    @classmethod
+    def open(
+        cls, root: Path, read_only: bool = False, in_memory_fallback: bool = False, timeout: float = 30.0
+    ) -> Index:
+        """Open (creating or rebuilding as needed) and refresh the index of the library at ``root``.
+
+        IndexUnavailable if no index can be written for it (or another process holds it longer than
+        ``timeout`` seconds), unless ``in_memory_fallback``: then an index is built in memory for
+        this process only.
+        """
+        import sqlite3
+
+        root = Path(root)
+        if not read_only and pending_journal(root):
+            from litmap.store.library import Library
+
+            Library(root)  # rolls an interrupted change forward before anything is read
+        try:
+            return cls._open_file(root, index_path(root, read_only), timeout)
+        except IndexUnavailable:
+            if not in_memory_fallback:
+                raise
+        index = cls(root, Path(":memory:"), _create(sqlite3.connect(":memory:", isolation_level=None)))
+        index.refresh()
+        return index
+
+    @classmethod
+    def _open_file(cls, root: Path, path: Path, timeout: float) -> Index:
+        import sqlite3
+
+        for attempt in range(2):
+            try:
+                index = cls(root, path, _connect(path, timeout))
+                index.refresh()
+                return index
+            except sqlite3.DatabaseError as exc:
+                if attempt or (isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)):
+                    raise IndexUnavailable(f"{path}: {exc}") from None
+                _remove(path)  # corrupt or from another version: rebuild from the files
+            except OSError as exc:
+                raise IndexUnavailable(f"{path}: {exc.strerror or exc}") from None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT name, value FROM meta"))
+
+    # -- keeping it fresh ------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Bring the index up to date with the files; True if anything had to be re-read."""
+        papers_dir = self.root / PAPERS_DIR
+        started = time.time_ns()
+        scan = scan_papers(papers_dir)
+        taxonomy_sig = _stat_signature(self.root / TAXONOMY_FILE, started)
+        meta = self._meta()
+        current = scan.fingerprint
+        if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
+            return False
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            meta = self._meta()  # another process may have done the work meanwhile
+            if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
+                self.db.execute("COMMIT")
+                return False
+            taxonomy_changed = False
+            if meta.get("taxonomy_file") != taxonomy_sig:
+                taxonomy_changed = self._update_taxonomy(meta, taxonomy_sig)
+            self._update_papers(papers_dir, scan.states(), started)
+            if taxonomy_changed:
+                self._reindex_categories()
+            self._set_meta("files", self._stored_fingerprint())
+            count = self.db.execute("SELECT count(*) FROM papers WHERE record IS NOT NULL").fetchone()[0]
+            self._set_meta("papers", str(count))
+            self.db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.db.execute("ROLLBACK")
+            raise
+        return True
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
+
+    def _stored_fingerprint(self) -> str:
+        return fingerprint(self.db.execute("SELECT file, mtime_ns, size FROM papers"))
+
+    def _update_taxonomy(self, meta: dict[str, str], signature: str) -> bool:
+        """Re-read taxonomy.toml; True if category titles changed (the index text must follow)."""
+        from litmap.store.codec import categories_from_toml
+        from litmap.store.library import read_text
+        from litmap.taxonomy import Taxonomy
+
+        path = self.root / TAXONOMY_FILE
+        taxonomy = Taxonomy(categories_from_toml(read_text(path), str(path)) if path.exists() else [])
+        info = {
+            "titles": {c.id: c.title for c in taxonomy},
+            "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
+        }
+        old_titles = json.loads(meta["taxonomy"])["titles"] if "taxonomy" in meta else None
+        self._set_meta("taxonomy", json.dumps(info))
+        self._set_meta("taxonomy_file", signature)
+        self._taxonomy = None
+        return old_titles is not None and old_titles != info["titles"]
+
+    def _update_papers(self, papers_dir: Path, scan: dict[str, tuple[int, int]], started: int) -> None:
+        rows = self.db.execute("SELECT id, file, mtime_ns, size FROM papers")
+        stored = {name: (pid, m, s) for pid, name, m, s in rows}
+        for name in stored.keys() - scan.keys():
+            self._remove_paper(stored[name][0])
+        changed = [name for name, state in scan.items() if name not in stored or stored[name][1:] != state]
+        if not changed:
+            return
+        from litmap.store.library import collector_paused
+
+        with collector_paused():
+            self._read_papers(papers_dir, scan, started, stored, changed)
+
+    def _read_papers(
+        self,
+        papers_dir: Path,
+        scan: dict[str, tuple[int, int]],
+        started: int,
+        stored: dict[str, tuple[int, int, int]],
+        changed: list[str],
+    ) -> None:
+        from litmap.errors import InvalidFile
+        from litmap.store.codec import paper_from_toml
+        from litmap.store.library import read_text
+
+        titles = self.taxonomy().titles
+        word_counts: Counter[str] = Counter()
+        for name in sorted(changed):
+            mtime_ns, size = scan[name]
+            if mtime_ns >= started - RACY_NS:
+                mtime_ns = -1  # too fresh to trust its mtime: look at it again next time
+            if name in stored:
+                self._remove_paper(stored[name][0])
+            path = papers_dir / name
+            try:
+                paper = paper_from_toml(read_text(path), str(path))
+            except InvalidFile as exc:
+                self.db.execute(
+                    "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)",
+                    (name, mtime_ns, size, str(exc)),
+                )
+                continue
+            word_counts.update(self._insert_paper(name, mtime_ns, size, paper, titles))
+        self._add_words(word_counts)
+
+    def _insert_paper(self, name: str, mtime_ns: int, size: int, paper: Paper, titles: dict[str, str]) -> set[str]:
+        record = paper.to_json()
+        cursor = self.db.execute(
+            "INSERT INTO papers(file, mtime_ns, size, key, year, type, first_author, record)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, mtime_ns, size, paper.key, paper.year, paper.type, paper.first_author, json.dumps(record)),
+        )
+        pid = cursor.lastrowid
+        self.db.executemany(
+            "INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)",
+            [(pid, "c", c) for c in paper.categories] + [(pid, "t", t) for t in paper.tags],
+        )
+        texts = fts_texts(record, titles)
+        self.db.execute(_INSERT_FTS, (pid, *texts))
+        return set(words_of(" ".join(texts)))
+
+    def _remove_paper(self, pid: int) -> None:
+        row = self.db.execute("SELECT record FROM papers WHERE id = ?", (pid,)).fetchone()
+        if row and row[0]:
+            texts = fts_texts(json.loads(row[0]), self.taxonomy().titles)
+            self.db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
+            gone = set(words_of(" ".join(texts)))
+            self.db.executemany("UPDATE words SET docs = docs - 1 WHERE word = ?", [(w,) for w in gone])
+            self.db.execute("DELETE FROM words WHERE docs <= 0")
+        self.db.execute("DELETE FROM labels WHERE paper = ?", (pid,))
+        self.db.execute("DELETE FROM papers WHERE id = ?", (pid,))
+
+    def _add_words(self, counts: Counter[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO words(word, docs) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET docs = docs + excluded.docs",
+            counts.items(),
+        )
+
+    def _reindex_categories(self) -> None:
+        """Category titles changed: rewrite every paper's category text (from the stored records)."""
+        titles = self.taxonomy().titles
+        rows = self.db.execute("SELECT id, record FROM papers WHERE record IS NOT NULL").fetchall()
+        self.db.execute("DELETE FROM fts")
+        self.db.execute("DELETE FROM words")
+        counts: Counter[str] = Counter()
+        for pid, text in rows:
+            texts = fts_texts(json.loads(text), titles)
+            self.db.execute(_INSERT_FTS, (pid, *texts))
+            counts.update(set(words_of(" ".join(texts))))
+        self._add_words(counts)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def taxonomy(self) -> TaxonomyInfo:
+        """Category titles and subtrees, as of the last refresh."""
+        if self._taxonomy is None:
+            row = self.db.execute("SELECT value FROM meta WHERE name = 'taxonomy'").fetchone()
+            data = json.loads(row[0]) if row else {"titles": {}, "descendants": {}}
+            self._taxonomy = TaxonomyInfo(data["titles"], data["descendants"])
+        return self._taxonomy
+
+    def paper_count(self) -> int:
+        """How many readable papers the index holds."""
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'papers'").fetchone()
+        return int(row[0]) if row else 0
+
+    def broken_files(self) -> list[BrokenFile]:
+        """Paper files that could not be read, by name."""
+        rows = self.db.execute("SELECT file, error FROM papers INDEXED BY papers_broken WHERE error IS NOT NULL")
+        return [BrokenFile(file, message) for file, message in rows]
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every readable paper's JSON record (as ``Paper.to_json()`` gave it), in file-name order."""
+        for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
+            yield json.loads(text)
+
+    def known_word(self, word: str) -> bool:
+        """Whether ``word`` occurs in some paper's text."""
+        return self.db.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone() is not None
+
+    def words_near(self, length: int, slack: int = 2) -> list[tuple[str, int]]:
+        """Indexed words (with their paper counts) whose length is within ``slack`` of ``length``."""
+        sql = "SELECT word, docs FROM words WHERE length(word) BETWEEN ? AND ?"
+        return self.db.execute(sql, (length - slack, length + slack)).fetchall()
+
+
+def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]:
+    """The text of each full-text column (:data:`COLUMNS`) for a paper record."""
+    authors = []
+    for author in record.get("authors", []):
+        if isinstance(author, dict):
+            authors.append(f"{author.get('given', '')} {author['family']}".strip())
+        else:
+            family, _, given = author.partition(", ")
+            authors.append(f"{given} {family}".strip())
+    identifiers = [record["key"], *record.get("aliases", []), record.get("arxiv", ""), record.get("doi", "")]
+    categories = [_category_text(c, titles.get(c)) for c in record.get("categories", [])]
+    return (
+        " ".join(i for i in identifiers if i),
+        record["title"],
+        "; ".join(authors),
+        " ".join(record.get("tags", [])),
+        "; ".join(categories),
+        record.get("venue", ""),
+        record.get("abstract", ""),
+        record.get("note", ""),
+    )
+
+
+def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+    """Give an empty database the index schema (no-op if another process just did)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master").fetchone():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return db
+
+
+def _category_text(category_id: str, title: str | None) -> str:
+    """A category's title, and its id too when that says something else (no word counted twice)."""
+    if title is None:
+        return category_id
+    slug = "-".join(words_of(title))
+    return title if slug == category_id else f"{title} {category_id}"
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    import sqlite3
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not path.exists()
+    db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    try:
+        if fresh:
+            db.execute("PRAGMA journal_mode=WAL")
+            _create(db)
+        row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if not row or row[0] != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError("index from another version of litmap")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+# -- for other commands: papers through the index ------------------------------------------------
+
+
+def load_papers(library: Library) -> list[Paper] | None:
+    """Every paper of ``library`` read through its index, or None to read the files instead.
+
+    Only an index that already exists is used (brought up to date first: only changed files are
+    parsed). None when there is none, it cannot be used, or some paper file is broken (reading
+    the files then raises the same error the user would otherwise see).
+    """
+    import sqlite3
+
+    from litmap.errors import LitmapError
+    from litmap.models import Paper
+
+    if existing_index(library.root, library.read_only) is None:
+        return None
+    try:
+        with Index.open(library.root, library.read_only, timeout=2.0) as index:
+            if index.broken_files():
+                return None
+            return [Paper.from_record(record) for record in index.records()]
+    except (IndexUnavailable, sqlite3.Error, LitmapError):
+        return None
