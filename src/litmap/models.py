@@ -52,6 +52,23 @@ def validate_citekey(key: str) -> str:
     return key
 
 
+def one_line(value: str, what: str) -> str:
+    """``value`` with its whitespace collapsed; ValueError naming ``what`` if nothing is left."""
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError(f"{what} needs a title")
+    return value
+
+
+def text_or_none(value: Any) -> Any:
+    """Optional free text: numbers become text, surrounding whitespace goes, empty becomes None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
 def parse_month(value: Any) -> int | None:
     """Month as 1-12 from an int, a digit string, or an English name/abbreviation."""
     if value is None or value == "":
@@ -158,10 +175,7 @@ class Paper(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("a paper needs a title")
-        return value
+        return one_line(value, "a paper")
 
     @field_validator("authors", mode="before")
     @classmethod
@@ -204,22 +218,10 @@ class Paper(BaseModel):
     def _doi(cls, value: Any) -> str | None:
         return normalize_doi(str(value)) if value not in (None, "") else None
 
-    @field_validator("venue", "volume", "pages", "url", "note", mode="before")
+    @field_validator("venue", "volume", "pages", "url", "note", "abstract", mode="before")
     @classmethod
     def _optional_text(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str):
-            return value.strip() or None
-        return value
-
-    @field_validator("abstract", mode="before")
-    @classmethod
-    def _abstract(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+        return text_or_none(value)
 
     @field_validator("categories", "tags")
     @classmethod
@@ -325,18 +327,12 @@ class Category(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("a category needs a title")
-        return value
+        return one_line(value, "a category")
 
     @field_validator("description", mode="before")
     @classmethod
     def _description(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+        return text_or_none(value)
 
 
 def _unique(values: list[str]) -> list[str]:
