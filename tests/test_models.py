@@ -100,3 +100,10 @@ def test_citekey_scheme() -> None:
     assert base_key(odd) == "olssonndincontext"
     assert base_key(Paper(key="tmp", title="The Attention")) == "anonndattention"
     assert base_key(paper, "{author}_{word}_{year}") == "elhage_toy_2022"
+
+
+def test_multiline_extra_fields_and_notes_round_trip_exactly() -> None:
+    from litmap.store.codec import paper_from_toml, paper_to_toml
+
+    paper = Paper(key="k", title="T", note="line one\nline two", extra={"annote": "para 1\n\npara 2"})
+    assert paper_from_toml(paper_to_toml(paper), "k.toml") == paper

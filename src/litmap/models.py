@@ -251,7 +251,7 @@ class Paper(BaseModel):
                 raise ValueError(f"invalid extra field name {name!r}")
             if isinstance(field_value, bool) or not isinstance(field_value, (str, int)):
                 raise ValueError(f"field {name!r} must be text")
-            out[lname] = str(field_value)
+            out[lname] = str(field_value).strip()
         return out
 
     # -- records -----------------------------------------------------------------------------
