@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth_bib import build  # noqa: E402
+from synth_bib import build
 
 LITMAP = Path(sys.executable).parent / "litmap"
 

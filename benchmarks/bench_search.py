@@ -4,7 +4,7 @@ For each size: cold (index absent: built from every file), warm (index fresh: on
 no file parsed), after one paper file was edited (the index re-reads that file only), and the
 `--keys` variant. Libraries are made once under benchmarks/work/ (git-ignored) by synthetic.py.
 
-Usage: python benchmarks/bench_search.py [--sizes 10000 100000] [--runs 11] [--cold-runs 3] [--query WORD]
+Usage: python benchmarks/bench_search.py [--sizes 10000 100000] [--runs 11] [--cold-runs 3 (0: skip)] [--query WORD]
 Targets on the 2-core reference machine: warm at most 0.12 s at 10k and 0.25 s at 100k papers.
 """
 
@@ -62,13 +62,14 @@ def main() -> None:
     parser.add_argument("--query", default="superposition")
     args = parser.parse_args()
     neutral = Path(tempfile.mkdtemp())
-    rows: list[tuple[str, float]] = []
+    rows: list[tuple[str, float]] = [("floor: litmap --version", median_seconds(litmap_cmd("--version"), args.runs))]
     for size in args.sizes:
         root = library_of(size)
         search = litmap_cmd("--library", str(root), "search", args.query)
         label = f"{size // 1000}k" if size % 1000 == 0 else str(size)
-        cold = median_seconds(search, args.cold_runs, cwd=neutral, before_each=lambda r=root: drop_index(r))
-        rows.append((f"{label}: litmap search {args.query}  (cold: no index)", cold))
+        if args.cold_runs:
+            cold = median_seconds(search, args.cold_runs, cwd=neutral, before_each=lambda r=root: drop_index(r))
+            rows.append((f"{label}: litmap search {args.query}  (cold: no index)", cold))
         median_seconds(search, 1, cwd=neutral)
         rows.append((f"{label}: litmap search {args.query}  (warm)", median_seconds(search, args.runs, cwd=neutral)))
         keys = [*search, "--keys"]

@@ -122,7 +122,9 @@ class Generator:
         self.word_weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(self.vocabulary))]
         invented = sorted({self._pseudo_word(2, 3).capitalize() for _ in range(2500)})
         givens = sorted({self._pseudo_word(2, 3).capitalize() for _ in range(400)})
-        self.people = list(NAMES) + [(f, g, f, g) for f, g in zip(invented, self.rng.choices(givens, k=len(invented)))]
+        self.people = list(NAMES) + [
+            (f, g, f, g) for f, g in zip(invented, self.rng.choices(givens, k=len(invented)), strict=True)
+        ]
         self.people += [(f, g, f, g) for f in COMMON_SURNAMES for g in self.rng.sample(givens, 8)]
         self.people_weights = [3.0] * len(NAMES) + [1.0] * len(invented) + [2.0] * (8 * len(COMMON_SURNAMES))
 
@@ -246,7 +248,7 @@ class Generator:
             fields += [("volume", "{" + str(self.rng.randint(1, 40)) + "}")]
             first_page = self.rng.randint(1, 900)
             fields.append(("pages", "{" + f"{first_page}--{first_page + self.rng.randint(5, 30)}" + "}"))
-            expect["pages_start"] = f"{first_page}-"
+            expect["pages_start"] = f"{first_page}--"
             if kind < 0.7:
                 fields.append(("doi", "{" + doi + "}"))
                 expect["doi"] = doi
@@ -277,7 +279,8 @@ class Generator:
         key = f"broken{n}"
         raws = [
             (
-                f"@article{{{key},\n  title = {{Unclosed {{brace in title}},\n  author = {{Doe, John}},\n  year = 2019\n}}\n",
+                f"@article{{{key},\n  title = {{Unclosed {{brace in title}},\n"
+                f"  author = {{Doe, John}},\n  year = 2019\n}}\n",
                 "not closed",
             ),
             (f"@article{{{key},\n  title = {{Missing comma}}\n  year = {{2019}}\n}}\n", "malformed value"),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from litmap.bibtex_in import evaluate_value, parse_bibtex, parse_names
+from litmap.bibtex_in import evaluate_value, page_range, parse_bibtex, parse_names
 from litmap.models import Author, Paper
 from litmap.store import Library
 from sources_support import FIXTURES
@@ -70,7 +70,7 @@ def test_crossref_children_inherit_and_the_proceedings_is_not_a_paper() -> None:
     assert item.paper.year == 2020
     assert item.paper.extra == {"publisher": "PMLR"}
     assert item.paper.doi is None  # the proceedings' DOI is not the paper's
-    assert item.paper.pages == "1-9"
+    assert item.paper.pages == "1--9"
 
 
 def test_unknown_fields_are_kept_and_identifiers_found_where_tools_put_them() -> None:
@@ -237,3 +237,19 @@ def test_import_of_a_missing_file_is_one_line(empty_library: Path, invoke: Any) 
     result = invoke("import", "nowhere.bib")
     assert result.exit_code == 1
     assert result.stderr == "Error: nowhere.bib: no such file\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("1102-1107", "1102--1107"),
+        ("1102 – 1107", "1102--1107"),
+        ("1102---1107", "1102--1107"),
+        ("S12-S20", "S12--S20"),
+        ("e00024.003", "e00024.003"),
+        ("A-1", "A-1"),
+        ("A-1--A-9", "A-1--A-9"),
+    ],
+)
+def test_page_ranges_take_bibtex_form(given: str, kept: str) -> None:
+    assert page_range(given) == kept

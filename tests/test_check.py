@@ -29,9 +29,7 @@ def break_library(root: Path, make_paper_file) -> None:  # type: ignore[no-untyp
     )
 
 
-def test_check_reports_every_problem_with_file_and_line(
-    invoke, empty_library: Path, make_paper_file
-) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_every_problem_with_file_and_line(invoke, empty_library: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
     break_library(empty_library, make_paper_file)
     result = invoke("check")
     assert result.exit_code == 1

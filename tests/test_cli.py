@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED
 
+from conftest import BUNDLED
 from litmap.cli import app
 
 
@@ -120,7 +120,8 @@ def test_list_filters_by_category_with_subcategories(invoke) -> None:  # type: i
     expected = {
         p.stem
         for p in (BUNDLED / "papers").glob("*.toml")
-        if subsections & set(json.loads(invoke("--library", str(BUNDLED), "show", p.stem, "--json").stdout)["categories"])
+        if subsections
+        & set(json.loads(invoke("--library", str(BUNDLED), "show", p.stem, "--json").stdout)["categories"])
     }
     assert keys == expected
     assert "elhage2022toy" in keys
@@ -162,9 +163,7 @@ def test_tree_counts_match_the_library(invoke) -> None:  # type: ignore[no-untyp
         "Making Interpretable Models",
         "Challenges and Criticisms",
     ]
-    superposition = next(
-        sub for s in root["children"] for sub in s["children"] if sub["id"] == "superposition"
-    )
+    superposition = next(sub for s in root["children"] for sub in s["children"] if sub["id"] == "superposition")
     assert superposition["papers"] == 6
     pretty = invoke("--library", str(BUNDLED), "tree")
     assert "Superposition" in pretty.stdout and "6 papers" in pretty.stdout

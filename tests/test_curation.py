@@ -282,6 +282,16 @@ def test_rm_yes_and_stdin(invoke, bundled_copy: Path) -> None:  # type: ignore[n
     assert not (bundled_copy / "papers" / "olah2020zoom.toml").exists()
 
 
+def test_rm_forgets_the_removed_papers_distinct_pairs(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke("dedupe", "--not", "elhage2022toy", "olah2020zoom").exit_code == 0
+    assert invoke("dedupe", "--not", "olsson2022incontext", "olah2020zoom").exit_code == 0
+    assert invoke("rm", "elhage2022toy", "--yes").exit_code == 0
+    distinct = (bundled_copy / "distinct.toml").read_text(encoding="utf-8")
+    assert "elhage2022toy" not in distinct
+    assert "olsson2022incontext" in distinct
+    assert check_library(Library(bundled_copy)) == []
+
+
 def test_rm_unknown_key_removes_nothing(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(bundled_copy)
     result = invoke("rm", "olah2020zoom", "elhage2022tyo", "--yes")

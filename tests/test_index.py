@@ -210,7 +210,8 @@ def test_warm_search_does_not_load_the_models(lib: Path, invoke) -> None:  # typ
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted({'litmap.models', 'litmap.store.library', 'tomlkit', 'rapidfuzz'} & set(sys.modules)))\n"
+        "heavy = {'pydantic', 'litmap.models', 'litmap.store.library', 'tomlkit', 'rapidfuzz'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
     )
     env = {**os.environ, "LITMAP_LIBRARY": str(lib)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -224,3 +225,18 @@ def test_installed_entry_point_searches(lib: Path) -> None:
     result = subprocess.run([str(litmap), "search", "gamma", "--keys"], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "gamma2022\n"
+
+
+def test_the_recorded_fingerprint_matches_what_the_index_holds(lib: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    from litmap.store.index import fingerprint, scan_papers
+
+    old = lib / "papers" / "alpha2020.toml"
+    os.utime(old, (old.stat().st_mtime - 60, old.stat().st_mtime - 60))  # one trusted, two too fresh
+    with Index.open(lib) as index:
+        held = index.db.execute("SELECT file, mtime_ns, size FROM papers").fetchall()
+        recorded = index.db.execute("SELECT value FROM meta WHERE name = 'files'").fetchone()[0]
+        assert recorded == str(fingerprint(held))
+        assert sorted(m for _f, m, _s in held).count(-1) == 2
+    scan = scan_papers(lib / "papers")
+    assert scan.sums == fingerprint((name, m, s) for name, (m, s) in scan.states().items())
+    assert str(scan.sums) != recorded

@@ -165,7 +165,7 @@ def test_a_doi_adds_its_paper(net: HTTPServer, empty_library: Path, invoke: Any,
     assert result.exit_code == 0, result.stderr
     paper = papers(empty_library)["quiroga2005invariant"]
     assert paper.title == "Invariant visual representation by single neurons in the human brain"
-    assert (paper.venue, paper.volume, paper.pages, paper.year) == ("Nature", "435", "1102-1107", 2005)
+    assert (paper.venue, paper.volume, paper.pages, paper.year) == ("Nature", "435", "1102--1107", 2005)
     assert paper.doi == "10.1038/nature03687"
     assert paper.added == TODAY
 
@@ -207,7 +207,8 @@ def test_bibtex_from_stdin_with_a_chosen_key(empty_library: Path, invoke: Any) -
 
 def test_by_hand_with_every_field(net: HTTPServer, empty_library: Path, invoke: Any) -> None:
     result = invoke(
-        "add", "--title", "Zoom In: An Introduction to Circuits", "--author", "Olah, Chris", "--author", "Cammarata, Nick",
+        "add", "--title", "Zoom In: An Introduction to Circuits",
+        "--author", "Olah, Chris", "--author", "Cammarata, Nick",
         "--year", "2020", "--venue", "Distill", "--url", "https://distill.pub/2020/circuits/zoom-in",
         "--doi", "10.23915/distill.00024.001", "--abstract", "By studying the connections between neurons...",
         "--tag", "to-read",
@@ -380,3 +381,14 @@ def test_service_does_not_import_the_cli() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_options_are_checked_before_anything_is_fetched(net: HTTPServer, empty_library: Path, invoke: Any) -> None:
+    bad_key = invoke("add", "2209.10652", "--key", "../escape")
+    assert bad_key.exit_code == 1 and bad_key.stderr.startswith("Error: --key: invalid citekey")
+    empty_tag = invoke("add", "2209.10652", "--tag", " ")
+    assert empty_tag.exit_code == 1 and empty_tag.stderr == "Error: --tag: a tag cannot be empty\n"
+    two_keys = invoke("add", "2209.10652", "1710.08557", "--key", "k")
+    assert two_keys.exit_code == 1 and "--key names one paper" in two_keys.stderr
+    assert net.log == []
+    assert papers(empty_library) == {}

@@ -294,3 +294,21 @@ def test_one_typo_in_a_long_enough_title_still_matches(words: list[str], where: 
         return
     original = paper("a", title)
     assert find([original], paper("b", typo)) is not None
+
+
+@pytest.mark.parametrize(
+    ("author", "key"),
+    [
+        ("Olah, Christopher", ("olah", "c")),
+        ("Christopher Olah", ("olah", "c")),
+        ("van der Maaten, Laurens", ("maaten", "l")),
+        ("van der Maaten", ("maaten", "")),
+        ("Hatfield-Dodds", ("dodds", "")),
+        ("King Jr., Martin", ("king", "m")),
+        (r"G{\"o}del, Kurt", ("godel", "k")),
+    ],
+)
+def test_author_keys_compare_surname_and_initial(author: str, key: tuple[str, str]) -> None:
+    from litmap.models import Author
+
+    assert matching.author_key(Author.parse(author)) == key

@@ -291,6 +291,13 @@ def test_user_mistakes_exit_1_with_one_line(small: Path, invoke, args: list[str]
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(("value", "message"), [("abc", "'abc' is not a whole number"), ("-1", "smaller than")])
+def test_limit_must_be_a_whole_number(small: Path, invoke, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("search", "neurons", "--limit", value)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
 def test_help_documents_the_query_language(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke("search", "--help")
     assert result.exit_code == 0

@@ -85,7 +85,7 @@ def test_old_style_ids_keep_their_slash_and_tex_names_are_decoded() -> None:
     ],
 )
 def test_malformed_answers_raise_a_source_error(body: str) -> None:
-    with pytest.raises(SourceError, match="not well-formed XML|not an Atom feed"):
+    with pytest.raises(SourceError, match=r"not well-formed XML|not an Atom feed"):
         parse_feed(body)
 
 

@@ -24,7 +24,7 @@ def test_work_record_becomes_a_paper() -> None:
     assert [a.family for a in paper.authors] == ["Quiroga", "Reddy", "Kreiman", "Koch", "Fried"]
     assert (paper.year, paper.month) == (2005, 6)
     assert paper.venue == "Nature"
-    assert (paper.volume, paper.pages) == ("435", "1102-1107")
+    assert (paper.volume, paper.pages) == ("435", "1102--1107")
     assert paper.extra["number"] == "7045"
     assert paper.doi == "10.1038/nature03687"
     assert paper.url == "https://doi.org/10.1038/nature03687"
@@ -48,7 +48,10 @@ def test_organisations_undated_records_subtitles_and_unknown_keys() -> None:
 
 
 def test_jats_abstracts_become_plain_paragraphs() -> None:
-    jats = "<jats:title>Abstract</jats:title><jats:p>First &amp; <jats:italic>foremost</jats:italic>.</jats:p><jats:p>Second.</jats:p>"
+    jats = (
+        "<jats:title>Abstract</jats:title><jats:p>First &amp; <jats:italic>foremost</jats:italic>.</jats:p>"
+        "<jats:p>Second.</jats:p>"
+    )
     assert jats_to_text(jats) == "First & foremost.\n\nSecond."
 
 

@@ -76,11 +76,7 @@ def test_saving_an_unchanged_paper_is_byte_identical(bundled_copy: Path) -> None
 def test_rewrite_keeps_user_comments_and_formatting(empty_library: Path) -> None:
     path = empty_library / "papers" / "x2020y.toml"
     path.write_text(
-        "# my reading notes: great paper\n"
-        'key = "x2020y"\n'
-        "title = 'Y'   # short title\n"
-        "year = 2020\n"
-        "tags = ['a']\n",
+        "# my reading notes: great paper\nkey = \"x2020y\"\ntitle = 'Y'   # short title\nyear = 2020\ntags = ['a']\n",
         encoding="utf-8",
     )
     library = Library(empty_library)
@@ -203,9 +199,7 @@ def test_two_writers_never_interleave(empty_library: Path, make_paper_file) -> N
         "    p.tags = [*p.tags, sys.argv[2]]\n"
         "    lib.stage_paper(changes, p)\n"
     )
-    procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(empty_library), f"t{i}"]) for i in range(6)
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(empty_library), f"t{i}"]) for i in range(6)]
     assert all(p.wait(timeout=60) == 0 for p in procs)
     assert sorted(Library(empty_library).get("shared").tags) == [f"t{i}" for i in range(6)]
 

@@ -22,6 +22,7 @@ from typing import Any
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.latex_decode import latex_to_paragraphs, latex_to_text, squash
 from litmap.models import KNOWN_FIELDS, Author, Paper, parse_month
+from litmap.sources import PLACEHOLDER_KEY
 
 #: BibTeX's predefined month macros.
 MONTH_MACROS = {
@@ -58,7 +59,8 @@ _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]+|abs/)(\d{4}\.\d{4,5}(?:v\d+)?)", re
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_PAGE_DASH = re.compile(r"\s*(?:-{1,3}|–|—|\\textendash\s*|\\textemdash\s*)\s*")
+_DASH_RUN = re.compile(r"\s*-{2,}\s*")
+_PAGE_RANGE = re.compile(r"^([A-Za-z]*\d+[A-Za-z]*)\s*[-–—]\s*([A-Za-z]*\d+[A-Za-z]*)$")
 
 
 @dataclass
@@ -203,7 +205,7 @@ def read_bibtex(text: str) -> BibDocument:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
-            key = block.ignore_error_block.key if block.ignore_error_block is not None else ""
+            key = getattr(block.ignore_error_block, "key", "") or ""
             document.failures.append(BibItem(line, key, error=f"field given twice: {names}"))
             continue
         entry_block = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
@@ -388,12 +390,23 @@ def _take_venue(entry_type: str, fields: dict[str, str]) -> str | None:
     return None
 
 
+def page_range(pages: str) -> str:
+    """Pages in the library's BibTeX form: ``1102-1107``, ``1102–1107``, ``1102 --- 1107`` -> ``1102--1107``.
+
+    Only a dash between two page numbers is a range; ``A-1`` or ``e00024.003`` stay as they are.
+    """
+    text = squash(pages.replace("\\textendash", "–").replace("\\textemdash", "—"))
+    if "--" in text:
+        return _DASH_RUN.sub("--", text)
+    return _PAGE_RANGE.sub(r"\1--\2", text)
+
+
 def _text_field(fields: dict[str, str], name: str) -> str | None:
     value = fields.pop(name, None)
     return latex_to_text(value) if value and value.strip() else None
 
 
-def entry_to_paper(entry: BibEntry, key: str = "new") -> Paper:
+def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
     """The paper an entry describes; ValueError (one line) when it cannot be one."""
     fields = dict(entry.fields)
     extra: dict[str, str] = {}
@@ -422,7 +435,7 @@ def entry_to_paper(entry: BibEntry, key: str = "new") -> Paper:
         "month": month,
         "venue": venue,
         "volume": _text_field(fields, "volume"),
-        "pages": _PAGE_DASH.sub("-", squash(pages)) if pages.strip() else None,
+        "pages": page_range(pages) if pages.strip() else None,
         "arxiv": arxiv,
         "doi": doi,
         "url": _verbatim(fields.pop("url", "")) or None,

@@ -284,11 +284,16 @@ def papers_to_remove(library: Library, keys: Iterable[str]) -> list[Paper]:
 
 
 def remove_papers(library: Library, keys: Iterable[str]) -> list[str]:
-    """Remove the papers ``keys`` as one atomic change; return their keys."""
+    """Remove the papers ``keys`` as one atomic change (with their distinct pairs); return their keys."""
+    from litmap.distinct import load_distinct, stage_distinct
+
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
         for paper in papers:
             library.stage_delete(changes, paper.key)
+        pairs = load_distinct(library)
+        if pairs.discard_keys(key for paper in papers for key in paper.all_keys):
+            stage_distinct(library, changes, pairs)
     return [p.key for p in papers]
 
 

@@ -82,6 +82,15 @@ class DistinctPairs:
                 changed = True
         return changed
 
+    def discard_keys(self, keys: Iterable[str]) -> bool:
+        """Forget every pair naming one of ``keys`` (those papers were removed); True if any."""
+        changed = False
+        for key in set(keys):
+            for partner in self._partners.pop(key, set()):
+                self._partners[partner].discard(key)
+                changed = True
+        return changed
+
 
 def parse_distinct(text: str, path: str) -> tuple[DistinctPairs, list[tuple[str, int | None]]]:
     """Read ``distinct.toml`` text: the pairs and the problems (message, line) of malformed entries.

@@ -152,7 +152,7 @@ class _Admission:
         for category in options.categories:
             taxonomy.get(category)
         papers = library.papers()
-        self.matcher = Matcher(papers)
+        self.matcher = Matcher.for_library(library)  # honours pairs declared distinct (`dedupe --not`)
         self.taken = {key.lower() for paper in papers for key in paper.all_keys}
         self.pattern = library.config.citekey_pattern
         self.today = options.today or dt.date.today()
@@ -162,6 +162,9 @@ class _Admission:
                 validate_citekey(options.key)
             except ValueError as exc:
                 raise InvalidValue(f"--key: {exc}") from None
+        if any(not tag.strip() for tag in options.tags):
+            raise InvalidValue("--tag: a tag cannot be empty")
+        self.tags = [tag.strip() for tag in options.tags]
 
     def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
         """The "already present" outcome if ``paper`` duplicates a known one (never with --force)."""
@@ -205,7 +208,7 @@ class _Admission:
                 "key": key,
                 "aliases": aliases,
                 "categories": list(dict.fromkeys([*paper.categories, *self.options.categories])),
-                "tags": list(dict.fromkeys([*paper.tags, *self.options.tags])),
+                "tags": list(dict.fromkeys([*paper.tags, *self.tags])),
                 "added": paper.added or self.today,
             }
         )
@@ -428,7 +431,7 @@ def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | No
             type=entry.type or ("article" if entry.venue else "misc"),
             title=entry.title,
             authors=authors,
-            year=entry.year,
+            year=entry.year,  # type: ignore[arg-type]  # the model reads and checks a year typed as text
             venue=entry.venue,
             url=entry.url,
             doi=entry.doi,

@@ -38,11 +38,13 @@ _COMBINING = {
     "r": "\u030a",
     "d": "\u0323",
 }
+#: The spaces a control word swallows: blanks and one line break, not a paragraph break.
+_EATEN = r"[ \t]*(?:\n(?![ \t]*\n)[ \t]*)?"
 _SYMBOL_ACCENT = re.compile(
-    r"\\(['`^\"~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij])(?![A-Za-z])[ \t\n]*|([A-Za-z]))"
+    r"\\(['`^\"~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij])(?![A-Za-z])" + _EATEN + r"|([A-Za-z]))"
 )
 _LETTER_ACCENT = re.compile(
-    r"\\([uvHckrd])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+(\\[ij])(?![A-Za-z])[ \t\n]*|\s+([A-Za-z]))"
+    r"\\([uvHckrd])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+(\\[ij])(?![A-Za-z])" + _EATEN + r"|\s+([A-Za-z]))"
 )
 _SPECIAL_LETTERS = {
     "ss": "ß",
@@ -57,7 +59,7 @@ _SPECIAL_LETTERS = {
     "l": "ł",
     "L": "Ł",
 }
-_SPECIAL_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L)(?![A-Za-z])(?:\{\}|[ \t\n]*)")
+_SPECIAL_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L)(?![A-Za-z])(?:\{\}|" + _EATEN + ")")
 _ESCAPED = re.compile(r"\\([%&#_])")
 
 

@@ -40,6 +40,8 @@ WEIGHTS = {
 }
 #: How much more a match in the title or citekey counts (see ``_SCORE``).
 TITLE_BOOST = 2.0
+#: Papers fetched per query when reading hits' details (well under SQLite's limit on parameters).
+_CHUNK = 500
 #: Marks around matched words in titles and snippets (turned into spans before they leave this module).
 _OPEN, _CLOSE = "\x02", "\x03"
 Spans = list[tuple[int, int]]
@@ -216,11 +218,17 @@ def _has_word(text: str) -> bool:
 
 
 def search(
-    index: Index, query: Query, limit: int | None = None, snippets: bool = False, details: bool = True
+    index: Index,
+    query: Query,
+    limit: int | None = None,
+    snippets: bool = False,
+    details: bool = True,
+    marks: bool = True,
 ) -> Results:
     """Papers matching ``query``, best first (at most ``limit``), with matched words marked.
 
-    With ``details=False`` only ``Results.keys`` is filled (no records, titles or marks are read).
+    ``snippets``: also the best-matching part of each abstract. ``marks=False`` skips marking matches;
+    ``details=False`` fills only ``Results.keys`` (no record is read).
     """
     corrections: dict[str, list[str]] = {}
     positive: list[str] = []
@@ -253,7 +261,8 @@ def search(
         sql += f" LIMIT {int(limit)}"
     rows = index.db.execute(sql, params).fetchall()
     total = rows[0][3] if rows else 0
-    hits = _hits(index, [(pid, score) for pid, _key, score, _total in rows], match, snippets) if details else []
+    ranked = [(pid, score) for pid, _key, score, _total in rows]
+    hits = _hits(index, ranked, match, snippets, marks) if details else []
     return Results(hits, total, corrections, index.broken_files(), [key for _pid, key, _score, _total in rows])
 
 
@@ -297,14 +306,14 @@ def correct_word(index: Index, word: str, limit: int = 3) -> list[str]:
     """
     if len(word) < 4 or word.isdigit():
         return []
+    from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein
 
     allowed = 1 if len(word) < 6 else 2
-    scored = []
-    for candidate, docs in index.words_near(len(word), allowed):
-        distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=allowed)
-        if distance <= allowed:
-            scored.append((distance, -docs, candidate))
+    candidates = index.words_near(len(word), allowed)
+    words = [candidate for candidate, _docs in candidates]
+    close = process.extract(word, words, scorer=DamerauLevenshtein.distance, score_cutoff=allowed, limit=None)
+    scored = [(distance, -candidates[i][1], candidate) for candidate, distance, i in close]
     if not scored:
         return []
     best = min(distance for distance, _docs, _word in scored)
@@ -332,30 +341,30 @@ def _filter(index: Index, term: Term) -> tuple[str, list[Any]]:
     return f"p.id IN (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))", list(ids)
 
 
-def _hits(index: Index, ranked: list[tuple[int, float | None]], match: str | None, snippets: bool) -> list[Hit]:
+def _hits(
+    index: Index, ranked: list[tuple[int, float | None]], match: str | None, snippets: bool, marks: bool
+) -> list[Hit]:
+    """The details of ranked papers: records, and the title (and abstract snippet) with matches marked."""
     import json
 
-    if not ranked:
-        return []
-    ids = [pid for pid, _score in ranked]
-    marks = ", ".join("?" * len(ids))
-    rows = {
-        pid: (key, year, first_author, record)
-        for pid, key, year, first_author, record in index.db.execute(
-            f"SELECT id, key, year, first_author, record FROM papers WHERE id IN ({marks})", ids
-        )
-    }
+    rows: dict[int, tuple[str, int | None, str, str]] = {}
     marked: dict[int, tuple[str, str | None]] = {}
-    if match is not None:
-        abstract_column = list(WEIGHTS).index("abstract")
-        snippet_sql = f"snippet(fts, {abstract_column}, '{_OPEN}', '{_CLOSE}', '…', 32)" if snippets else "NULL"
-        title_column = list(WEIGHTS).index("title")
-        for pid, title, snippet in index.db.execute(
-            f"SELECT rowid, highlight(fts, {title_column}, '{_OPEN}', '{_CLOSE}'), {snippet_sql}"
-            f" FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
-            [match, *ids],
-        ):
-            marked[pid] = (title, snippet)
+    abstract_column, title_column = list(WEIGHTS).index("abstract"), list(WEIGHTS).index("title")
+    snippet_sql = f"snippet(fts, {abstract_column}, '{_OPEN}', '{_CLOSE}', '…', 32)" if snippets else "NULL"
+    ids = [pid for pid, _score in ranked]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        places = ", ".join("?" * len(chunk))
+        sql = f"SELECT id, key, year, first_author, record FROM papers WHERE id IN ({places})"
+        for pid, key, year, first_author, record in index.db.execute(sql, chunk):
+            rows[pid] = (key, year, first_author, record)
+        if match is not None and marks:
+            for pid, title, snippet in index.db.execute(
+                f"SELECT rowid, highlight(fts, {title_column}, '{_OPEN}', '{_CLOSE}'), {snippet_sql}"
+                f" FROM fts WHERE fts MATCH ? AND rowid IN ({places})",
+                [match, *chunk],
+            ):
+                marked[pid] = (title, snippet)
     titles = index.taxonomy().titles
     hits = []
     for pid, score in ranked:

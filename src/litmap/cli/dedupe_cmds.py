@@ -19,6 +19,7 @@ DEFAULT_THRESHOLD = 80.0  # litmap.matching.DEFAULT_THRESHOLD, repeated so --hel
 
 
 def _group_table(number: int, group: DuplicateGroup) -> Table:
+    """One group: its records (the one a merge keeps marked *) and, below, why each pair matched."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -30,16 +31,15 @@ def _group_table(number: int, group: DuplicateGroup) -> Table:
         caption_justify="left",
         header_style="bold",
     )
-    table.add_column("Key", style="cyan", no_wrap=True)
+    table.add_column("Key", style="cyan", overflow="fold")
     table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Authors", max_width=22)
-    table.add_column("Title", min_width=20)
-    table.add_column("Venue / ids", max_width=30)
+    table.add_column("Authors", max_width=16)
+    table.add_column("Title", ratio=3)
+    table.add_column("Venue / ids", ratio=2, overflow="fold")
     for index, paper in enumerate(group.papers):
         ids = [paper.venue or "", f"arXiv:{paper.arxiv}" if paper.arxiv else "", paper.doi or ""]
-        key = f"{paper.key} (keep)" if index == 0 else paper.key
         table.add_row(
-            escape(key),
+            escape(f"{paper.key} *" if index == 0 else paper.key),
             str(paper.year or ""),
             escape(paper.first_author),
             escape(paper.title),
@@ -78,11 +78,10 @@ def _merge_json(result: MergeResult) -> dict[str, object]:
 
 @app.command(
     epilog="[bold]Examples[/]\n\n"
-    "  litmap dedupe                          list groups of records of one paper, with reasons\n\n"
-    "  litmap dedupe --threshold 92 --json    stricter fuzzy titles; groups as JSON\n\n"
-    "  litmap dedupe --not smith2020deep smith2020deepb   they only look alike: never flag them again\n\n"
-    "  litmap dedupe --merge                  merge each group, asking first\n\n"
-    "  litmap dedupe --merge --yes            merge every group without asking"
+    "  litmap dedupe                         groups of records of one paper, with reasons and scores\n\n"
+    "  litmap dedupe --threshold 90 --json   stricter fuzzy titles; groups as JSON\n\n"
+    "  litmap dedupe --not elhage2022toy elhage2022toyb   only look-alikes: never flag the pair again\n\n"
+    "  litmap dedupe --merge                 merge each group, asking first (--yes: all, without asking)"
 )
 def dedupe(
     threshold: Annotated[
@@ -137,9 +136,11 @@ def dedupe(
         else:
             for number, group in enumerate(groups, 1):
                 console.print(_group_table(number, group))
+                console.print()
             papers = sum(len(g.papers) for g in groups)
             console.print(
-                f"{len(groups)} group(s) of duplicates ({papers} records). Merge with [bold]litmap dedupe --merge[/]."
+                f"{len(groups)} group(s) of duplicates ({papers} records); * marks the record a merge keeps. "
+                "Merge with [bold]litmap dedupe --merge[/], or mark look-alikes with [bold]--not KEY KEY[/]."
             )
         return
     _merge_groups(groups, as_json=as_json, ask=not yes)
@@ -156,6 +157,7 @@ def _merge_groups(groups: list[DuplicateGroup], as_json: bool, ask: bool) -> Non
         if ask:
             console.print(_group_table(number, group))
             if not typer.confirm(f"Merge these {len(group.papers)} records into {keep}?", default=False):
+                console.print("Skipped.\n")
                 continue
         result = merge_in_library(library, group.papers, keep)
         results.append(result)
@@ -173,9 +175,9 @@ def _merge_groups(groups: list[DuplicateGroup], as_json: bool, ask: bool) -> Non
 
 @app.command(
     epilog="[bold]Examples[/]\n\n"
-    "  litmap merge smith2019deep smith2020deep              keep the first key\n\n"
-    "  litmap merge smith2019deep smith2020deep --keep smith2020deep\n\n"
-    "  litmap merge smith2019deep smith2020deep --json"
+    "  litmap merge elhage2022toy elhage2022toyb          keep the first key; the other becomes an alias\n\n"
+    "  litmap merge elhage2022toy elhage2022toyb --keep elhage2022toyb\n\n"
+    "  litmap merge elhage2022toy elhage2022toyb --json"
 )
 def merge(
     keys: Annotated[list[str], typer.Argument(help="Citekeys of the records to merge (two or more).")],

@@ -114,7 +114,6 @@ def add(
     ids += [("auto" if classify_identifier(i) else implied, i) for i in identifiers or []]
     by_hand = {"--author": author, "--year": year, "--venue": venue, "--url": url, "--type": entry_type}
     by_hand |= {"--abstract": abstract, "--note": note}
-    library = state.library()
 
     if title is not None:
         if identifiers or bibtex is not None or len(arxiv or []) > 1 or len(doi or []) > 1:
@@ -128,12 +127,12 @@ def add(
             venue=venue,
             url=url,
             type=entry_type,
-            doi=(doi or [None])[0],
-            arxiv=(arxiv or [None])[0],
+            doi=doi[0] if doi else None,
+            arxiv=arxiv[0] if arxiv else None,
             abstract=abstract,
             note=note,
         )
-        result = add_manual(library, entry, options)
+        result = add_manual(state.library(), entry, options)
     else:
         used = [name for name, value in by_hand.items() if value]
         if used:
@@ -141,12 +140,13 @@ def add(
         if bibtex is not None:
             if ids:
                 raise typer.BadParameter("give either --bibtex or identifiers, not both", param_hint="--bibtex")
+            library = state.library()
             text, name = _read_bibtex_argument(bibtex)
             with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
                 result = import_bibtex(library, text, name, options, progress=hook)
         elif ids:
             with _progress_bar(2) as hook:
-                result = add_identifiers(library, ids, options, progress=hook)
+                result = add_identifiers(state.library(), ids, options, progress=hook)
         else:
             raise typer.BadParameter(
                 "nothing to add: give an arXiv id, a DOI, --bibtex FILE, or --title ... by hand", param_hint="ID"

@@ -119,9 +119,11 @@ def search(
         limit = 0 if (as_json or keys_only) else DEFAULT_LIMIT
     where = state.location()
     with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
-        results = run_search(index, parsed, limit=limit or None, snippets=abstract)
+        results = run_search(
+            index, parsed, limit=limit or None, snippets=abstract, details=not keys_only, marks=not as_json
+        )
     if keys_only:
-        sys.stdout.write("".join(f"{hit.key}\n" for hit in results.hits))
+        sys.stdout.write("".join(f"{key}\n" for key in results.keys))
         _warn(results)
         return
     if as_json:

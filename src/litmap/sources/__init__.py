@@ -18,8 +18,8 @@ from litmap.errors import InvalidValue
 if TYPE_CHECKING:
     from litmap.models import Paper
 
-#: Key of a fetched paper until the library gives it one.
-PLACEHOLDER_KEY = "new"
+#: Key of a fetched paper until the library gives it one (no real key looks like it).
+PLACEHOLDER_KEY = ":new:"
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_CROSSREF_API = "https://api.crossref.org"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from litmap.bibtex_in import page_range
 from litmap.errors import SourceError
 from litmap.identifiers import normalize_doi
 from litmap.latex_decode import squash
@@ -111,7 +112,7 @@ def parse_work(text: str) -> Paper:
             month=month,
             venue=_first(message.get("container-title")),
             volume=_first(message.get("volume")),
-            pages=_first(message.get("page")),
+            pages=page_range(page) if (page := _first(message.get("page"))) else None,
             doi=message.get("DOI"),
             url=_first(message.get("URL")),
             abstract=jats_to_text(abstract) if isinstance(abstract, str) else None,

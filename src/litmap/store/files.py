@@ -133,7 +133,14 @@ def commit(root: Path, changes: Changes) -> None:
     journal = state_dir(root) / JOURNAL
     journal.parent.mkdir(exist_ok=True)
     payload = {"renames": staged, "deletes": sorted(str(p) for p in changes.deletes)}
-    atomic_write(journal, json.dumps(payload, indent=1))
+    try:
+        atomic_write(journal, json.dumps(payload, indent=1))
+    except BaseException:
+        if not journal.exists():  # the old state stands: leave no staged copies behind
+            for tmp, _final in staged:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        raise
     roll_forward(root)
 
 

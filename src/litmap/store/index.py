@@ -20,6 +20,7 @@ import re
 import time
 import unicodedata
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -132,66 +133,88 @@ def _cache_path(root: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class Scan:
-    """What one stat of every paper file saw: (name, mtime_ns, size) each, and their fingerprint."""
+class Sums:
+    """An order-independent summary of a set of (name, mtime_ns, size): any change to the set alters it."""
 
-    files: list[tuple[str, int, int]]
-    fingerprint: str
+    count: int = 0
+    names: int = 0
+    mtimes: int = 0
+    sizes: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.names:x}:{self.mtimes:x}:{self.sizes:x}"
+
+    def with_mtimes_replaced(self, old: Iterable[int], new: int) -> Sums:
+        """The sums had each mtime in ``old`` been ``new`` instead."""
+        old = list(old)
+        return Sums(self.count, self.names, self.mtimes - sum(old) + new * len(old), self.sizes)
+
+
+def fingerprint(states: Iterable[tuple[str, int, int]]) -> Sums:
+    """The :class:`Sums` of a set of (name, mtime_ns, size)."""
+    count = names = mtimes = sizes = 0
+    for name, mtime_ns, size in states:
+        count += 1
+        names += zlib.crc32(name.encode())
+        mtimes += mtime_ns
+        sizes += size
+    return Sums(count, names, mtimes, sizes)
+
+
+class Scan:
+    """What one stat of every paper file saw: names, mtimes and sizes (kept compact), and their sums."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.mtimes = array("q")
+        self.sizes = array("q")
+        self.sums = Sums()
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def states(self) -> dict[str, tuple[int, int]]:
         """``{file name: (mtime_ns, size)}``."""
-        return {name: (mtime_ns, size) for name, mtime_ns, size in self.files}
+        return dict(zip(self.names, zip(self.mtimes, self.sizes, strict=True), strict=True))
 
 
 def scan_papers(papers_dir: Path) -> Scan:
-    """Stat every paper file (nothing is read). This is the whole cost of a fresh index's check.
+    """Stat every paper file; nothing is read. This is the whole cost of checking a fresh index.
 
-    Stat-ing by name relative to the open folder spares the kernel a path walk per file, which
-    matters at 100k files.
+    It is kept tight for 100k files: stat by name relative to the open folder (no path walk per
+    file), plain sums, compact arrays rather than an object per file.
     """
+    scan = Scan()
+    by_fd = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd  # not on Windows
     try:
-        fd = os.open(papers_dir, os.O_RDONLY)
+        fd = os.open(papers_dir, os.O_RDONLY) if by_fd else -1
     except OSError:
-        return Scan([], fingerprint([]))
+        return scan
     try:
-        if os.stat not in os.supports_dir_fd or os.listdir not in os.supports_fd:
-            return _scan_by_path(papers_dir)
+        try:
+            listing = os.listdir(fd if by_fd else papers_dir)
+        except OSError:
+            return scan
         stat, crc32 = os.stat, zlib.crc32
-        files = []
-        total = 0
-        for name in os.listdir(fd):
+        keep, keep_mtime, keep_size = scan.names.append, scan.mtimes.append, scan.sizes.append
+        names = mtimes = sizes = 0
+        for name in listing:
             if name.endswith(".toml") and name[0] != ".":
                 try:
-                    st = stat(name, dir_fd=fd)
+                    st = stat(name, dir_fd=fd) if by_fd else stat(os.path.join(papers_dir, name))
                 except OSError:
                     continue
-                mtime_ns, size = st.st_mtime_ns, st.st_size
-                files.append((name, mtime_ns, size))
-                total += crc32(name.encode()) * 1_000_003 + mtime_ns * 31 + size  # as in fingerprint()
-        return Scan(files, f"{len(files)}:{total & 0xFFFFFFFFFFFFFFFF:x}")
+                names += crc32(name.encode())  # the sums of fingerprint(), inline: this loop is hot
+                mtimes += st.st_mtime_ns
+                sizes += st.st_size
+                keep(name)
+                keep_mtime(st.st_mtime_ns)
+                keep_size(st.st_size)
+        scan.sums = Sums(len(scan.names), names, mtimes, sizes)
+        return scan
     finally:
-        os.close(fd)
-
-
-def _scan_by_path(papers_dir: Path) -> Scan:
-    files = []
-    with os.scandir(papers_dir) as entries:
-        for entry in entries:
-            if entry.name.endswith(".toml") and entry.name[0] != ".":
-                with contextlib.suppress(OSError):
-                    st = entry.stat()
-                    files.append((entry.name, st.st_mtime_ns, st.st_size))
-    return Scan(files, fingerprint(files))
-
-
-def fingerprint(states: Iterable[tuple[str, int, int]]) -> str:
-    """One order-independent value for a set of (name, mtime_ns, size): any change alters it."""
-    total = 0
-    count = 0
-    for name, mtime_ns, size in states:
-        total += zlib.crc32(name.encode()) * 1_000_003 + mtime_ns * 31 + size
-        count += 1
-    return f"{count}:{total & 0xFFFFFFFFFFFFFFFF:x}"
+        if by_fd:
+            os.close(fd)
 
 
 def _stat_signature(path: Path, now_ns: int) -> str:
@@ -209,6 +232,11 @@ def words_of(text: str) -> list[str]:
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _TOKEN.findall(text.lower())
+
+
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """The words of ``texts`` that typo correction may offer: no numbers, no citekeys."""
+    return {word for word in words_of(" ".join(texts)) if word.isalpha()}
 
 
 # -- the index -----------------------------------------------------------------------------------
@@ -256,7 +284,11 @@ class Index:
         for attempt in range(2):
             try:
                 index = cls(root, path, _connect(path, timeout))
-                index.refresh()
+                try:
+                    index.refresh()
+                except BaseException:
+                    index.close()
+                    raise
                 return index
             except sqlite3.DatabaseError as exc:
                 if attempt or (isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)):
@@ -286,9 +318,9 @@ class Index:
         papers_dir = self.root / PAPERS_DIR
         started = time.time_ns()
         scan = scan_papers(papers_dir)
+        current = str(scan.sums)
         taxonomy_sig = _stat_signature(self.root / TAXONOMY_FILE, started)
         meta = self._meta()
-        current = scan.fingerprint
         if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
             return False
         self.db.execute("BEGIN IMMEDIATE")
@@ -300,12 +332,13 @@ class Index:
             taxonomy_changed = False
             if meta.get("taxonomy_file") != taxonomy_sig:
                 taxonomy_changed = self._update_taxonomy(meta, taxonomy_sig)
-            self._update_papers(papers_dir, scan.states(), started)
+            distrusted = self._update_papers(papers_dir, scan, started)
             if taxonomy_changed:
                 self._reindex_categories()
-            self._set_meta("files", self._stored_fingerprint())
-            count = self.db.execute("SELECT count(*) FROM papers WHERE record IS NOT NULL").fetchone()[0]
-            self._set_meta("papers", str(count))
+            # The index now holds the scan, except that files too fresh to trust hold mtime -1.
+            held = scan.sums.with_mtimes_replaced(distrusted, -1)
+            self._set_meta("files", str(held))
+            self._set_meta("papers", str(len(scan) - len(self.broken_files())))
             self.db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(Exception):
@@ -315,9 +348,6 @@ class Index:
 
     def _set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
-
-    def _stored_fingerprint(self) -> str:
-        return fingerprint(self.db.execute("SELECT file, mtime_ns, size FROM papers"))
 
     def _update_taxonomy(self, meta: dict[str, str], signature: str) -> bool:
         """Re-read taxonomy.toml; True if category titles changed (the index text must follow)."""
@@ -337,39 +367,43 @@ class Index:
         self._taxonomy = None
         return old_titles is not None and old_titles != info["titles"]
 
-    def _update_papers(self, papers_dir: Path, scan: dict[str, tuple[int, int]], started: int) -> None:
-        rows = self.db.execute("SELECT id, file, mtime_ns, size FROM papers")
-        stored = {name: (pid, m, s) for pid, name, m, s in rows}
-        for name in stored.keys() - scan.keys():
-            self._remove_paper(stored[name][0])
-        changed = [name for name, state in scan.items() if name not in stored or stored[name][1:] != state]
+    def _update_papers(self, papers_dir: Path, scan: Scan, started: int) -> list[int]:
+        """Re-read new and changed files, drop vanished ones; the mtimes of files stored as too fresh."""
+        stored = {row[0]: row for row in self.db.execute("SELECT file, mtime_ns, size, id FROM papers")}
+        for name in stored.keys() - set(scan.names):
+            self._remove_paper(stored[name][3])
+        changed = [
+            (name, mtime_ns, size)
+            for name, mtime_ns, size in zip(scan.names, scan.mtimes, scan.sizes, strict=True)
+            if (row := stored.get(name)) is None or row[1] != mtime_ns or row[2] != size
+        ]
         if not changed:
-            return
+            return []
         from litmap.store.library import collector_paused
 
         with collector_paused():
-            self._read_papers(papers_dir, scan, started, stored, changed)
+            return self._read_papers(papers_dir, sorted(changed), started, stored)
 
     def _read_papers(
         self,
         papers_dir: Path,
-        scan: dict[str, tuple[int, int]],
+        changed: list[tuple[str, int, int]],
         started: int,
-        stored: dict[str, tuple[int, int, int]],
-        changed: list[str],
-    ) -> None:
+        stored: dict[str, tuple[str, int, int, int]],
+    ) -> list[int]:
         from litmap.errors import InvalidFile
         from litmap.store.codec import paper_from_toml
         from litmap.store.library import read_text
 
         titles = self.taxonomy().titles
         word_counts: Counter[str] = Counter()
-        for name in sorted(changed):
-            mtime_ns, size = scan[name]
+        distrusted = []
+        for name, mtime_ns, size in changed:
             if mtime_ns >= started - RACY_NS:
+                distrusted.append(mtime_ns)
                 mtime_ns = -1  # too fresh to trust its mtime: look at it again next time
             if name in stored:
-                self._remove_paper(stored[name][0])
+                self._remove_paper(stored[name][3])
             path = papers_dir / name
             try:
                 paper = paper_from_toml(read_text(path), str(path))
@@ -381,6 +415,7 @@ class Index:
                 continue
             word_counts.update(self._insert_paper(name, mtime_ns, size, paper, titles))
         self._add_words(word_counts)
+        return distrusted
 
     def _insert_paper(self, name: str, mtime_ns: int, size: int, paper: Paper, titles: dict[str, str]) -> set[str]:
         record = paper.to_json()
@@ -396,14 +431,14 @@ class Index:
         )
         texts = fts_texts(record, titles)
         self.db.execute(_INSERT_FTS, (pid, *texts))
-        return set(words_of(" ".join(texts)))
+        return vocabulary(texts)
 
     def _remove_paper(self, pid: int) -> None:
         row = self.db.execute("SELECT record FROM papers WHERE id = ?", (pid,)).fetchone()
         if row and row[0]:
             texts = fts_texts(json.loads(row[0]), self.taxonomy().titles)
             self.db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
-            gone = set(words_of(" ".join(texts)))
+            gone = vocabulary(texts)
             self.db.executemany("UPDATE words SET docs = docs - 1 WHERE word = ?", [(w,) for w in gone])
             self.db.execute("DELETE FROM words WHERE docs <= 0")
         self.db.execute("DELETE FROM labels WHERE paper = ?", (pid,))
@@ -425,7 +460,7 @@ class Index:
         for pid, text in rows:
             texts = fts_texts(json.loads(text), titles)
             self.db.execute(_INSERT_FTS, (pid, *texts))
-            counts.update(set(words_of(" ".join(texts))))
+            counts.update(vocabulary(texts))
         self._add_words(counts)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -486,6 +521,22 @@ def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]
     )
 
 
+def schema_tag() -> str:
+    """The index format and the code that shapes its records (the model and the TOML codec).
+
+    An index made by another version of either is rebuilt, so stored records never go stale.
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parts = [SCHEMA_VERSION]
+    for name in ("models.py", os.path.join("store", "codec.py")):
+        try:
+            st = os.stat(os.path.join(package, name))
+            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append("?")
+    return "/".join(parts)
+
+
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:
     """Give an empty database the index schema (no-op if another process just did)."""
     db.execute("BEGIN IMMEDIATE")
@@ -494,7 +545,7 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            db.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            db.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (schema_tag(),))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -521,7 +572,7 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
             db.execute("PRAGMA journal_mode=WAL")
             _create(db)
         row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-        if not row or row[0] != SCHEMA_VERSION:
+        if not row or row[0] != schema_tag():
             raise sqlite3.DatabaseError("index from another version of litmap")
     except BaseException:
         db.close()
