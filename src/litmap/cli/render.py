@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,19 @@ if TYPE_CHECKING:  # annotations only: `search` renders without loading the mode
     from litmap.models import Paper
     from litmap.taxonomy import Taxonomy
 
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+
+
+def _width(stream: object) -> int | None:
+    """Rich's width, except that piped output is not squeezed into 80 columns (and cropped)."""
+    isatty = getattr(stream, "isatty", None)
+    if os.environ.get("COLUMNS") or (callable(isatty) and isatty()):
+        return None
+    return PIPED_WIDTH
+
+
+PIPED_WIDTH = 160
+console = Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
+err_console = Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
 def emit_json(data: Any) -> None:
