@@ -7,8 +7,8 @@ import shlex
 from pathlib import Path
 
 import typer.main
-from conftest import REPO
 
+from conftest import REPO
 from litmap.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -33,11 +33,7 @@ def test_every_command_has_a_readme_example() -> None:
 
 def test_every_command_is_in_the_changelog() -> None:
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
-    missing = [
-        path[0]
-        for path in command_paths()
-        if not re.search(rf"(litmap |`){re.escape(path[0])}\b", changelog)
-    ]
+    missing = [path[0] for path in command_paths() if not re.search(rf"(litmap |`){re.escape(path[0])}\b", changelog)]
     assert missing == []
 
 

@@ -240,3 +240,39 @@ def test_the_recorded_fingerprint_matches_what_the_index_holds(lib: Path, make_p
     scan = scan_papers(lib / "papers")
     assert scan.sums == fingerprint((name, m, s) for name, (m, s) in scan.states().items())
     assert str(scan.sums) != recorded
+
+
+def test_a_big_rebuild_read_by_several_processes_gives_the_same_index(
+    bundled_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litmap.store import index as index_module
+
+    (bundled_copy / "papers" / "zz-broken.toml").write_text("title = [", encoding="utf-8")
+
+    def contents() -> list[object]:
+        with Index.open(bundled_copy) as index:
+            db = index.db
+            return [
+                db.execute(
+                    "SELECT file, error, key, year, type, first_author, record FROM papers ORDER BY file"
+                ).fetchall(),
+                db.execute("SELECT word, docs FROM words ORDER BY word").fetchall(),
+                db.execute("SELECT key, title, authors, tags, categories, abstract FROM fts ORDER BY key").fetchall(),
+            ]
+
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10**9)
+    one_process = contents()
+    (bundled_copy / ".litmap" / INDEX_FILE).unlink()
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 1)
+    assert contents() == one_process
+
+
+def test_typo_correction_follows_the_words_papers_still_have(lib: Path, invoke, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    make_paper_file(lib, "quokka2024", title="Quokka Circuits")
+    result = invoke("search", "qokka", "--keys")
+    assert keys(result) == ["quokka2024"]
+    assert "quokka" in result.stderr
+    (lib / "papers" / "quokka2024.toml").unlink()
+    result = invoke("search", "qokka", "--keys")
+    assert keys(result) == []
+    assert result.stderr == ""

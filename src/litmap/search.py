@@ -4,9 +4,9 @@ A query is words (AND-ed), ``"quoted phrases"``, ``word*`` prefixes, ``-excluded
 filters: ``author:`` ``title:`` ``abstract:`` ``venue:`` (text in that field), ``tag:`` (exact tag),
 ``cat:ID`` (a category and its subcategories), ``year:2022`` / ``year:2020..2023``, ``type:article``.
 Hits are ranked by BM25 with field weights (title and citekey above authors, tags and categories,
-above venue, abstract and note). A word found nowhere in the library is replaced by the indexed words
-closest to it (one edit for short words, two for longer ones), so ``superpositon`` still finds
-"Toy Models of Superposition".
+above venue, abstract and note), plus a boost for matches in the title or citekey. A word found
+nowhere in the library is replaced by the indexed words closest to it (one edit for short words,
+two for longer ones), so ``superpositon`` still finds "Toy Models of Superposition".
 
 Plain functions over an open :class:`~litmap.store.index.Index`; they never print.
 """
@@ -225,7 +225,7 @@ def search(
     details: bool = True,
     marks: bool = True,
 ) -> Results:
-    """Papers matching ``query``, best first (at most ``limit``), with matched words marked.
+    """Papers matching ``query``, best first (at most ``limit``; None or 0: all), with matched words marked.
 
     ``snippets``: also the best-matching part of each abstract. ``marks=False`` skips marking matches;
     ``details=False`` fills only ``Results.keys`` (no record is read).
@@ -257,7 +257,7 @@ def search(
         params.insert(0, match)
     else:
         sql = f"SELECT p.id, p.key, NULL, count(*) OVER () FROM papers p WHERE {where} ORDER BY p.year DESC, p.key"
-    if limit is not None:
+    if limit:
         sql += f" LIMIT {int(limit)}"
     rows = index.db.execute(sql, params).fetchall()
     total = rows[0][3] if rows else 0

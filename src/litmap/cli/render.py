@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # annotations only: `search` renders without loading the mode
     from litmap.taxonomy import Taxonomy
 
 
-
 def _width(stream: object) -> int | None:
     """Rich's width, except that piped output is not squeezed into 80 columns (and cropped)."""
     isatty = getattr(stream, "isatty", None)

@@ -36,10 +36,10 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
         detail = _TOML_POSITION.sub("", message).strip()
         if match and match.group(2):
             detail += f" at column {match.group(2)}"
-        line = int(match.group(1)) if match else None
-        if line is None and "end of document" in message:
-            line = text.rstrip("\n").count("\n") + 1
-        raise InvalidFile(path, f"invalid TOML: {detail[:1].lower()}{detail[1:]}", line) from None
+        error_line: int | None = int(match.group(1)) if match else None
+        if error_line is None and "end of document" in message:
+            error_line = text.rstrip("\n").count("\n") + 1
+        raise InvalidFile(path, f"invalid TOML: {detail[:1].lower()}{detail[1:]}", error_line) from None
 
 
 def field_line(text: str, field: str) -> int | None:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import time
 import unicodedata
 import zlib
@@ -333,6 +334,7 @@ class Index:
             if meta.get("taxonomy_file") != taxonomy_sig:
                 taxonomy_changed = self._update_taxonomy(meta, taxonomy_sig)
             distrusted = self._update_papers(papers_dir, scan, started)
+            self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
             if taxonomy_changed:
                 self._reindex_categories()
             # The index now holds the scan, except that files too fresh to trust hold mtime -1.
@@ -391,47 +393,35 @@ class Index:
         started: int,
         stored: dict[str, tuple[str, int, int, int]],
     ) -> list[int]:
-        from litmap.errors import InvalidFile
-        from litmap.store.codec import paper_from_toml
-        from litmap.store.library import read_text
-
         titles = self.taxonomy().titles
         word_counts: Counter[str] = Counter()
         distrusted = []
-        for name, mtime_ns, size in changed:
+        entries = _read_entries(papers_dir, [name for name, _m, _s in changed], titles)
+        for (name, mtime_ns, size), entry in zip(changed, entries, strict=True):
             if mtime_ns >= started - RACY_NS:
                 distrusted.append(mtime_ns)
                 mtime_ns = -1  # too fresh to trust its mtime: look at it again next time
             if name in stored:
                 self._remove_paper(stored[name][3])
-            path = papers_dir / name
-            try:
-                paper = paper_from_toml(read_text(path), str(path))
-            except InvalidFile as exc:
-                self.db.execute(
-                    "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)",
-                    (name, mtime_ns, size, str(exc)),
-                )
-                continue
-            word_counts.update(self._insert_paper(name, mtime_ns, size, paper, titles))
+            if isinstance(entry, str):
+                sql = "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)"
+                self.db.execute(sql, (name, mtime_ns, size, entry))
+            else:
+                self._insert_entry(name, mtime_ns, size, entry)
+                word_counts.update(entry.words)
         self._add_words(word_counts)
         return distrusted
 
-    def _insert_paper(self, name: str, mtime_ns: int, size: int, paper: Paper, titles: dict[str, str]) -> set[str]:
-        record = paper.to_json()
+    def _insert_entry(self, name: str, mtime_ns: int, size: int, entry: Entry) -> None:
         cursor = self.db.execute(
             "INSERT INTO papers(file, mtime_ns, size, key, year, type, first_author, record)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, mtime_ns, size, paper.key, paper.year, paper.type, paper.first_author, json.dumps(record)),
+            (name, mtime_ns, size, entry.key, entry.year, entry.type, entry.first_author, entry.record),
         )
         pid = cursor.lastrowid
-        self.db.executemany(
-            "INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)",
-            [(pid, "c", c) for c in paper.categories] + [(pid, "t", t) for t in paper.tags],
-        )
-        texts = fts_texts(record, titles)
-        self.db.execute(_INSERT_FTS, (pid, *texts))
-        return vocabulary(texts)
+        labels = [(pid, kind, value) for kind, value in entry.labels]
+        self.db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", labels)
+        self.db.execute(_INSERT_FTS, (pid, *entry.texts))
 
     def _remove_paper(self, pid: int) -> None:
         row = self.db.execute("SELECT record FROM papers WHERE id = ?", (pid,)).fetchone()
@@ -440,7 +430,6 @@ class Index:
             self.db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
             gone = vocabulary(texts)
             self.db.executemany("UPDATE words SET docs = docs - 1 WHERE word = ?", [(w,) for w in gone])
-            self.db.execute("DELETE FROM words WHERE docs <= 0")
         self.db.execute("DELETE FROM labels WHERE paper = ?", (pid,))
         self.db.execute("DELETE FROM papers WHERE id = ?", (pid,))
 
@@ -551,6 +540,74 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
         db.execute("ROLLBACK")
         raise
     return db
+
+
+#: From this many files to read, they are parsed by a pool of processes (one per core).
+PARALLEL_MIN = 4000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper as the index stores it: its JSON record, filter columns, full-text columns and words."""
+
+    key: str
+    year: int | None
+    type: str
+    first_author: str
+    record: str
+    labels: list[tuple[str, str]]
+    texts: tuple[str, ...]
+    words: set[str]
+
+
+def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> list[Entry | str]:
+    """Read and prepare paper files: an Entry each, or the error a user would see for a broken one."""
+    from litmap.errors import InvalidFile
+    from litmap.store.codec import paper_from_toml
+    from litmap.store.library import read_text
+
+    out: list[Entry | str] = []
+    for name in names:
+        path = papers_dir / name
+        try:
+            paper = paper_from_toml(read_text(path), str(path))
+        except InvalidFile as exc:
+            out.append(str(exc))
+            continue
+        record = paper.to_json()
+        texts = fts_texts(record, titles)
+        labels = [("c", c) for c in paper.categories] + [("t", t) for t in paper.tags]
+        out.append(
+            Entry(
+                paper.key,
+                paper.year,
+                paper.type,
+                paper.first_author,
+                json.dumps(record),
+                labels,
+                texts,
+                vocabulary(texts),
+            )
+        )
+    return out
+
+
+def _read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> Iterator[Entry | str]:
+    """:func:`read_entries` of every name, in order; on a big rebuild, by one process per core."""
+    workers = min(os.cpu_count() or 1, 8)
+    # Forked workers only read files: they never touch the SQLite connection this process holds
+    # (and leave through os._exit, so they do not even close it). Elsewhere than Linux fork is not
+    # safe to rely on, and spawn would re-run the user's __main__: there, one process reads.
+    if len(names) < PARALLEL_MIN or workers < 2 or sys.platform != "linux":
+        yield from read_entries(papers_dir, names, titles)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [names[i : i + 500] for i in range(0, len(names), 500)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for part in pool.map(read_entries, [papers_dir] * len(chunks), chunks, [titles] * len(chunks)):
+            yield from part
 
 
 def _category_text(category_id: str, title: str | None) -> str:
