@@ -1,7 +1,5 @@
 """``litmap category``: add, rename, move, remove and show the categories of the taxonomy."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -149,7 +147,7 @@ def show(
     _render(report, library.taxonomy())
 
 
-def _render(report: CategoryReport, taxonomy: Taxonomy) -> None:
+def _render(report: "CategoryReport", taxonomy: "Taxonomy") -> None:
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table

@@ -1,7 +1,5 @@
 """Curation commands: tag, tags, rm, edit, stats."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
@@ -66,7 +64,7 @@ class SignedArgsCommand(TyperCommand):
         return super().parse_args(ctx, [*options, "--", *positional] if positional else options)
 
 
-def _report(outcome: Outcome, what: str) -> None:
+def _report(outcome: "Outcome", what: str) -> None:
     from litmap.cli.render import console
 
     done = len(outcome.changed)
@@ -181,7 +179,7 @@ def rm(
     console.print(f"Removed {len(removed)} paper{'s' if len(removed) != 1 else ''}: {', '.join(removed)}", markup=False)
 
 
-def run_editor(path: Path) -> None:
+def run_editor(path: "Path") -> None:
     """Open ``path`` in ``$VISUAL`` or ``$EDITOR`` (``vi`` if neither is set) and wait for it."""
     import os
     import shlex
@@ -281,7 +279,7 @@ def _counts_table(title: str, column: str, rows: list[tuple[str, int]], notes: l
     return table
 
 
-def render_stats(stats: LibraryStats, name: str) -> None:
+def render_stats(stats: "LibraryStats", name: str) -> None:
     """Print the ``litmap stats`` picture: categories, years, tags, venues, missing metadata."""
     from rich.markup import escape
     from rich.table import Table

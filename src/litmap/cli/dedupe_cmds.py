@@ -1,7 +1,5 @@
 """Commands that find and merge records of the same paper: dedupe, merge."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,7 +16,7 @@ if TYPE_CHECKING:
 DEFAULT_THRESHOLD = 80.0  # litmap.matching.DEFAULT_THRESHOLD, repeated so --help needs no core import
 
 
-def _group_table(number: int, group: DuplicateGroup) -> Table:
+def _group_table(number: int, group: "DuplicateGroup") -> "Table":
     """One group: its records (the one a merge keeps marked *) and, below, why each pair matched."""
     from rich.markup import escape
     from rich.table import Table
@@ -48,14 +46,14 @@ def _group_table(number: int, group: DuplicateGroup) -> Table:
     return table
 
 
-def _merged_line(result: MergeResult) -> str:
+def _merged_line(result: "MergeResult") -> str:
     from rich.markup import escape
 
     removed = ", ".join(result.removed)
     return f"Merged {escape(removed)} into [cyan]{escape(result.paper.key)}[/] (old keys kept as aliases)."
 
 
-def _print_dropped(result: MergeResult) -> None:
+def _print_dropped(result: "MergeResult") -> None:
     from litmap.cli.render import err_console
 
     for item in result.dropped:
@@ -67,7 +65,7 @@ def _print_dropped(result: MergeResult) -> None:
         )
 
 
-def _merge_json(result: MergeResult) -> dict[str, object]:
+def _merge_json(result: "MergeResult") -> dict[str, object]:
     return {
         "kept": result.paper.key,
         "removed": result.removed,
@@ -146,7 +144,7 @@ def dedupe(
     _merge_groups(groups, as_json=as_json, ask=not yes)
 
 
-def _merge_groups(groups: list[DuplicateGroup], as_json: bool, ask: bool) -> None:
+def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> None:
     from litmap.cli.render import console, emit_json
     from litmap.merge import merge_in_library
 

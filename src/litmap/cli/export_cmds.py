@@ -1,7 +1,5 @@
 """``litmap export``: BibTeX for a paper draft, CSL-JSON, the reading list as a Markdown page."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -155,7 +153,7 @@ def _choose(
     category: str | None,
     tag: list[str] | None,
     query: str | None,
-) -> ExportScope:
+) -> "ExportScope":
     """The papers to export, keys read from stdin where ``-`` is given."""
     from litmap.export.scope import choose_papers
 
@@ -180,7 +178,7 @@ def _stdin_keys() -> list[str]:
     return [key for key in sys.stdin.read().replace(",", " ").split() if key]
 
 
-def _deliver(text: str, output: Path | None, scope: ExportScope, noun: str, allow_missing: bool) -> None:
+def _deliver(text: str, output: Path | None, scope: "ExportScope", noun: str, allow_missing: bool) -> None:
     """Write the export, then report what is missing; exit 1 on missing keys unless allowed."""
     _write(text, output)
     for line in scope.unread:

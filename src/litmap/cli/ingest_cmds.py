@@ -1,7 +1,5 @@
 """Commands that bring papers in: add (arXiv id, DOI, BibTeX, by hand), import (a whole .bib file)."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from collections.abc import Iterator
@@ -200,7 +198,7 @@ def _read_bibtex_argument(argument: str) -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def _progress_bar(threshold: int) -> Iterator[ProgressHook]:
+def _progress_bar(threshold: int) -> Iterator["ProgressHook"]:
     """A progress hook drawing a bar on stderr once a run has ``threshold`` items (terminals only)."""
     from litmap.cli.render import err_console
 
@@ -245,13 +243,13 @@ def _describe(paper: Any) -> str:
     return f"[cyan]{escape(paper.key)}[/]: {escape(paper.title)} [dim]({escape(who)}{year})[/]"
 
 
-def _source(outcome: Outcome) -> str:
+def _source(outcome: "Outcome") -> str:
     from rich.markup import escape
 
     return escape(outcome.source)
 
 
-def _report(result: IngestResult, options: IngestOptions, as_json: bool, verbose: bool) -> None:
+def _report(result: "IngestResult", options: "IngestOptions", as_json: bool, verbose: bool) -> None:
     """Print the outcome (or JSON); exit 1 if anything failed.
 
     ``verbose`` (add) names every paper; otherwise (import) new papers are named only when few, and
@@ -290,7 +288,7 @@ def _report(result: IngestResult, options: IngestOptions, as_json: bool, verbose
         raise typer.Exit(1)
 
 
-def _summary(result: IngestResult, options: IngestOptions) -> None:
+def _summary(result: "IngestResult", options: "IngestOptions") -> None:
     from litmap.cli.render import console
 
     added, present, failed = len(result.added), len(result.present), len(result.failed)

@@ -1,7 +1,5 @@
 """Commands about the library as a whole: init, check, tree."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Commands that look at papers: show, list."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

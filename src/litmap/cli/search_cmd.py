@@ -4,8 +4,6 @@ This module is on a hot start-up path: it imports nothing heavy at module level,
 (index fresh) never loads the pydantic models.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -141,7 +139,7 @@ def search(
     console.print(hits_table(results, abstract))
 
 
-def hits_table(results: Results, abstract: bool = False) -> Table:
+def hits_table(results: "Results", abstract: bool = False) -> "Table":
     """The result table: key, year, first author, title (matched words highlighted), categories."""
     from rich.table import Table
 
@@ -160,7 +158,7 @@ def hits_table(results: Results, abstract: bool = False) -> Table:
     return table
 
 
-def _title_cell(hit: Hit, abstract: bool) -> Text:
+def _title_cell(hit: "Hit", abstract: bool) -> "Text":
     from rich.text import Text
 
     title = Text(hit.title)
@@ -175,7 +173,7 @@ def _title_cell(hit: Hit, abstract: bool) -> Text:
     return title
 
 
-def _warn(results: Results) -> None:
+def _warn(results: "Results") -> None:
     """Tell (on stderr) which words were corrected and which paper files had to be left out."""
     if not results.corrections and not results.broken:
         return
