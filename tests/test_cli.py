@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED
+from conftest import BUNDLED, REPO
 from litmap.cli import app
 
 
@@ -225,6 +225,20 @@ def test_core_imports_without_the_cli_or_heavy_modules() -> None:
         "import sys, litmap.store, litmap.selection, litmap.check\n"
         "heavy = {'typer', 'rich', 'bibtexparser', 'httpx', 'rapidfuzz', 'tomlkit', 'sqlite3'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_core_never_imports_the_cli_toolkit() -> None:
+    """Every core module works as a library: none of them pulls in typer or rich."""
+    core = sorted(
+        ".".join(path.relative_to(REPO / "src").with_suffix("").parts)
+        for path in (REPO / "src" / "litmap").rglob("*.py")
+        if "cli" not in path.parts and path.name not in ("__main__.py",)
+    )
+    code = f"import sys, importlib\nfor m in {core!r}: importlib.import_module(m)\n" + (
+        "print(sorted({'typer', 'rich'} & {m.split('.')[0] for m in sys.modules}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
