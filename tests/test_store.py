@@ -217,3 +217,24 @@ def test_taxonomy_rewrite_keeps_comments_of_unchanged_categories(empty_library: 
     assert written.startswith("# my taxonomy\n")
     assert 'id = "a"  # the root' in written
     assert [c.title for c in Library(empty_library).taxonomy()] == ["A", "Bee"]
+
+
+def test_taxonomy_changes_touch_only_the_changed_lines(bundled_copy: Path) -> None:
+    import difflib
+
+    path = bundled_copy / "taxonomy.toml"
+    original = path.read_text(encoding="utf-8")
+    library = Library(bundled_copy)
+    for title in ("Attr", "Attribution methods", "Attr"):
+        categories = [
+            c.model_copy(update={"title": title}) if c.id == "attribution" else c
+            for c in library.taxonomy().categories()
+        ]
+        library.save_taxonomy(categories)
+    written = path.read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.unified_diff(original.splitlines(), written.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ['-title = "Attribution"', '+title = "Attr"']

@@ -193,6 +193,16 @@ def _category_record(category: Category) -> dict[str, Any]:
     return record
 
 
+def _without_trailing_blank_lines(table: Any) -> Any:
+    """A reused table minus its trailing blank lines (the array of tables adds its own separator)."""
+    from tomlkit.items import Whitespace
+
+    body = table.value.body
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
+        body.pop()
+    return table
+
+
 def categories_to_toml(categories: list[Category], previous: str | None = None) -> str:
     """TOML text for the taxonomy (categories in the given order).
 
@@ -225,7 +235,7 @@ def categories_to_toml(categories: list[Category], previous: str | None = None) 
         record = _category_record(category)
         kept = old_tables.get(category.id)
         if kept is not None and kept[1] == record:
-            tables.append(kept[0])
+            tables.append(_without_trailing_blank_lines(kept[0]))
             continue
         table = tomlkit.table()
         for name, value in record.items():
