@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from litmap.cli import app
 from litmap.cli import state as cli_state
+
+# CI runs the property tests on a fixed set of examples, so a run is repeatable; locally they explore.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "library"
