@@ -238,3 +238,31 @@ def test_taxonomy_changes_touch_only_the_changed_lines(bundled_copy: Path) -> No
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
     assert changed == ['-title = "Attribution"', '+title = "Attr"']
+
+
+def test_writer_killed_before_its_journal_leaves_no_stray_files(empty_library: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 while staging: the old state stands, and the next writer sweeps the temp files."""
+    import subprocess
+    import sys
+
+    for name in ("a", "b", "c"):
+        make_paper_file(empty_library, name, title=f"Old {name}")
+    script = (
+        "import os, sys\n"
+        "from litmap.store import Library, files\n"
+        "files.atomic_write = lambda path, text: os._exit(9)  # dies as the journal would be written\n"
+        "lib = Library(sys.argv[1])\n"
+        "with lib.writing() as changes:\n"
+        "    for key in ('a', 'b', 'c'):\n"
+        "        p = lib.get(key); p.title = 'New ' + key; lib.stage_paper(changes, p)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(empty_library)], timeout=60)
+    assert result.returncode == 9
+    papers = empty_library / "papers"
+    assert len(list(papers.glob(".*litmap-tmp"))) == 3
+    library = Library(empty_library)
+    assert [p.title for p in library.papers()] == ["Old a", "Old b", "Old c"]
+    paper = library.get("a")
+    paper.tags = ["x"]
+    library.save_paper(paper)
+    assert list(papers.glob(".*litmap-tmp")) == []

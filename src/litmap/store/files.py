@@ -21,6 +21,7 @@ from litmap.errors import LitmapError
 TMP_SUFFIX = ".litmap-tmp"
 STATE_DIR = ".litmap"
 JOURNAL = "journal.json"
+STAGING = "staging"
 LOCK_TIMEOUT_SECONDS = 15.0
 #: A change writing more files than this syncs them all at once (see :func:`commit`).
 BULK_SYNC_FILES = 64
@@ -117,6 +118,11 @@ def commit(root: Path, changes: Changes) -> None:
         atomic_write(path, text)
         return
     staged: list[tuple[str, str]] = []
+    # A marker says temp files may be about to appear: a writer killed before its journal exists
+    # leaves them behind, and the next writer sweeps them (see needs_recovery).
+    marker = state_dir(root) / STAGING
+    marker.parent.mkdir(exist_ok=True)
+    marker.write_text(str(os.getpid()), encoding="utf-8")
     # Thousands of files (an import) are made durable by one sync(2) instead of one fsync each:
     # on Linux sync waits for the data, and the journal is written only after it returns.
     bulk = len(changes.writes) > BULK_SYNC_FILES and sys.platform.startswith("linux")
@@ -163,6 +169,8 @@ def roll_forward(root: Path) -> bool:
             _fsync_dir(directory)
         journal.unlink()
         did_work = True
+    with contextlib.suppress(FileNotFoundError):
+        (state_dir(root) / STAGING).unlink()
     for directory in (root, root / "papers"):
         if directory.is_dir():
             for stray in directory.glob(f".*{TMP_SUFFIX}"):
@@ -175,3 +183,8 @@ def roll_forward(root: Path) -> bool:
 def pending_journal(root: Path) -> bool:
     """Whether an interrupted multi-file change is waiting to be rolled forward."""
     return (state_dir(root) / JOURNAL).exists()
+
+
+def needs_recovery(root: Path) -> bool:
+    """Whether an interrupted change left a journal to roll forward or temp files to sweep."""
+    return pending_journal(root) or (state_dir(root) / STAGING).exists()

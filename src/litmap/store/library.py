@@ -159,6 +159,8 @@ class Library:
         """Stage changes under the library lock and commit them as one atomic change on exit."""
         self._writable()
         with files.library_lock(self.root):
+            if files.needs_recovery(self.root):
+                files.roll_forward(self.root)
             changes = files.Changes()
             yield changes
             files.commit(self.root, changes)
