@@ -79,3 +79,27 @@ def test_check_passes_on_a_clean_library(invoke) -> None:  # type: ignore[no-unt
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("OK")
     assert "75 papers" in result.stdout
+
+
+def test_a_broken_taxonomy_is_one_problem_not_one_per_paper(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    path = bundled_copy / "taxonomy.toml"
+    text = path.read_text(encoding="utf-8")
+    last = text.rindex('id = "focusing-on-toy-model-experiments"')
+    line = text.count("\n", 0, last) + 1
+    path.write_text(text.replace('id = "focusing-on-toy-model-experiments"', 'id = "Bad ID"'), encoding="utf-8")
+    result = invoke("check")
+    assert result.exit_code == 1
+    problems = result.stderr.splitlines()[:-1]
+    assert problems == [f"{path}:{line}: field 'category[13].id': invalid category id 'Bad ID': "
+                        "use lower-case letters, digits and single hyphens"]  # fmt: skip
+
+
+def test_a_missing_taxonomy_is_one_problem(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    (bundled_copy / "taxonomy.toml").unlink()
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == f"{bundled_copy / 'taxonomy.toml'}: missing, but 75 papers are filed in categories"
+    )
+    assert len(result.stderr.splitlines()) == 2

@@ -39,11 +39,13 @@ def check_library(library: Library) -> list[Problem]:
         problems.append(_problem(error))
 
     taxonomy = Taxonomy()
+    taxonomy_readable = False
     if library.taxonomy_path.exists():
         try:
             text = read_text(library.taxonomy_path)
             categories = categories_from_toml(text, str(library.taxonomy_path))
             taxonomy = Taxonomy(categories)
+            taxonomy_readable = True
             seen: set[str] = set()
             for category in categories:
                 if category.id in seen:
@@ -77,8 +79,13 @@ def check_library(library: Library) -> list[Problem]:
                 problems.append(Problem(str(path), f"duplicate citekey {key!r}: also used by {owners[key].name}"))
             else:
                 owners[key] = path
-    if library.taxonomy_path.exists() or any(p.categories for _path, _text, p in loaded):
-        for path, text, paper in loaded:
+    filed = [(path, text, paper) for path, text, paper in loaded if paper.categories]
+    if filed and not library.taxonomy_path.exists():
+        problems.append(
+            Problem(str(library.taxonomy_path), f"missing, but {len(filed)} papers are filed in categories")
+        )
+    elif taxonomy_readable:  # when it cannot be read, its own problem says so (not one line per paper)
+        for path, text, paper in filed:
             for category_id in paper.categories:
                 if category_id not in taxonomy:
                     suggestions = taxonomy.suggest(category_id, limit=1)

@@ -42,14 +42,26 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
         raise InvalidFile(path, f"invalid TOML: {detail[:1].lower()}{detail[1:]}", error_line) from None
 
 
-def field_line(text: str, field: str) -> int | None:
-    """The line on which ``field = ...`` is set in ``text``, if it can be found."""
-    match = re.search(rf"^\s*{re.escape(field)}\s*=", text, re.MULTILINE)
+def field_line(text: str, field: str, within: int | None = None) -> int | None:
+    """The line on which ``field = ...`` is set in ``text`` (in the ``within``-th array table), if found."""
+    start = 0
+    if within is not None:
+        tables = [m.start() for m in re.finditer(r"^\s*\[\[", text, re.MULTILINE)]
+        if within < len(tables):
+            start = tables[within]
+    match = re.compile(rf"^\s*{re.escape(field)}\s*=", re.MULTILINE).search(text, start)
+    if match is None and within is not None and start < len(text):
+        return text.count("\n", 0, start) + 1
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def schema_error(exc: ValidationError, path: str, text: str, prefix: str = "") -> InvalidFile:
-    """Turn the first pydantic error into an InvalidFile naming the field (and its line)."""
+def schema_error(
+    exc: ValidationError, path: str, text: str, prefix: str = "", within: int | None = None
+) -> InvalidFile:
+    """Turn the first pydantic error into an InvalidFile naming the field (and its line).
+
+    ``within``: the index of the ``[[category]]`` table the field belongs to, if any.
+    """
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
     field = loc[0] if loc else ""
@@ -59,7 +71,7 @@ def schema_error(exc: ValidationError, path: str, text: str, prefix: str = "") -
     if error["type"] == "missing":
         message = "required field is missing"
     where = f"{prefix}{field}" if field else prefix.rstrip(".") or "file"
-    return InvalidFile(path, f"field {where!r}: {message}", field_line(text, field) if field else None)
+    return InvalidFile(path, f"field {where!r}: {message}", field_line(text, field, within) if field else None)
 
 
 def paper_from_toml(text: str, path: str) -> Paper:
@@ -90,7 +102,7 @@ def categories_from_toml(text: str, path: str) -> list[Category]:
             categories.append(Category(**table, order=order))
         except (ValidationError, TypeError) as exc:
             if isinstance(exc, ValidationError):
-                raise schema_error(exc, path, text, prefix=f"category[{index}].") from None
+                raise schema_error(exc, path, text, prefix=f"category[{index}].", within=index) from None
             raise InvalidFile(path, f"category[{index}] is not a table") from None
     return categories
 
