@@ -24,7 +24,8 @@ PREPRINT = Paper(
     key="meng2022locating",
     type="misc",
     title="Locating and Editing Factual Knowledge in GPT",
-    authors=["Meng, K.", "Bau, D."],
+    # The same people, abbreviated: with the reworded title the matcher still finds one paper (score 80).
+    authors=["Meng, K.", "Bau, D.", "Andonian, A.", "Belinkov, Y."],
     year=2022,
     month=2,
     venue="arXiv preprint arXiv:2202.05262",
@@ -71,7 +72,7 @@ def test_merge_keeps_every_label_and_the_most_complete_value_of_each_field() -> 
     assert merged.categories == ["model-editing", "causal-tracing"]
     assert merged.tags == ["to-read", "classic"]
     assert merged.note == "Read for the editing reading group.\n\nROME."
-    assert [a.as_text() for a in merged.authors] == AUTHORS  # the fuller list
+    assert [a.as_text() for a in merged.authors] == AUTHORS  # the fuller names
     assert merged.abstract == PUBLISHED.abstract  # the longer one
     assert merged.added == dt.date(2022, 12, 1)  # the earliest
     assert merged.aliases == ["meng2023locating", "rome"]
@@ -89,10 +90,19 @@ def test_merge_takes_the_published_form_and_keeps_the_arxiv_id() -> None:
     assert merged.url == "https://arxiv.org/abs/2202.05262"
 
 
-def test_merge_reports_conflicting_values_it_could_not_keep() -> None:
+PUBLISHED_DROPPED = [
+    ("title", "meng2022locating", "Locating and Editing Factual Knowledge in GPT"),
+    ("year", "meng2023locating", "2023"),
+    ("abstract", "meng2022locating", "Short abstract."),
+    ("keywords", "meng2023locating", "memory"),
+]
+
+
+def test_merge_reports_every_value_it_could_not_keep() -> None:
     result = merge_records([PREPRINT, PUBLISHED])
     assert result.paper.extra == {"keywords": "editing", "publisher": "Curran"}
-    assert [(d.field, d.key, d.value) for d in result.dropped] == [("keywords", "meng2023locating", "memory")]
+    # Not reported: the abbreviated authors (the fuller list names them), the arXiv venue (the arXiv id stays).
+    assert [(d.field, d.key, d.value) for d in result.dropped] == PUBLISHED_DROPPED
 
 
 def test_keep_chooses_the_key_and_an_alias_names_the_paper_too() -> None:
@@ -154,7 +164,7 @@ def test_merge_json_reports_the_kept_paper_and_what_went(invoke, two_records: Pa
     data = json.loads(result.stdout)
     assert data["kept"] == "meng2022locating" and data["removed"] == ["meng2023locating"]
     assert data["paper"]["categories"] == ["model-editing", "causal-tracing"]
-    assert data["dropped"] == [{"field": "keywords", "key": "meng2023locating", "value": "memory"}]
+    assert data["dropped"] == [{"field": f, "key": k, "value": v} for f, k, v in PUBLISHED_DROPPED]
 
 
 @pytest.mark.parametrize(
@@ -173,14 +183,74 @@ def test_merge_mistakes_change_nothing(invoke, two_records: Path, args: list[str
     assert {p.name: p.read_bytes() for p in (two_records / "papers").iterdir()} == before
 
 
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file of the library (papers, taxonomy, distinct.toml...) and its bytes; not the lock directory."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".litmap" not in p.parts
+    }
+
+
+def test_a_preprint_and_its_published_version_merge_without_force(invoke, two_records: Path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("merge", "meng2023locating", "meng2022locating")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.stem for p in (two_records / "papers").glob("*.toml")) == ["meng2023locating"]
+
+
+def _refused(invoke, root: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """Run ``litmap merge ARGS``, check it exits 1 leaving every file of ``root`` as it was; its stderr."""
+    before = _files(root)
+    result = invoke("merge", *args)
+    assert result.exit_code == 1
+    assert _files(root) == before
+    return str(result.stderr)
+
+
+def test_merge_refuses_unrelated_papers_and_writes_nothing(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _refused(invoke, bundled_copy, "elhage2022toy", "olah2020zoom", "--keep", "olah2020zoom") == (
+        "Error: olah2020zoom and elhage2022toy do not look like the same paper (different titles and authors); "
+        "use --force to merge anyway\n"
+    )
+
+
+def test_merge_names_the_record_that_is_not_the_kept_paper(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    library = Library(bundled_copy)
+    library.save_paper(library.get("olah2020zoom").model_copy(update={"key": "olah2020zoomb", "aliases": []}))
+    stderr = _refused(invoke, bundled_copy, "olah2020zoom", "olah2020zoomb", "elhage2022toy")
+    assert "olah2020zoom and elhage2022toy do not look like the same paper" in stderr
+
+
+def test_force_merges_unrelated_papers_and_warns_about_every_value_dropped(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    library = Library(bundled_copy)
+    zoom, toy = library.get("olah2020zoom"), library.get("elhage2022toy")
+    result = invoke("merge", "elhage2022toy", "olah2020zoom", "--keep", "olah2020zoom", "--force", "--json")
+    assert result.exit_code == 0, result.stderr
+    dropped = {(d["field"], d["key"]): d["value"] for d in json.loads(result.stdout)["dropped"]}
+    assert dropped[("authors", "olah2020zoom")] == "; ".join(a.as_text() for a in zoom.authors)
+    assert dropped[("abstract", "olah2020zoom")] == zoom.abstract
+    assert dropped[("url", "elhage2022toy")] == toy.url
+    assert dropped[("title", "elhage2022toy")] == toy.title
+    assert f"Warning: not kept: url = {toy.url!r} of elhage2022toy" in result.stderr
+    assert "Warning: not kept: authors = 'Olah, Chris; " in result.stderr
+    assert "Warning: not kept: abstract = " in result.stderr
+    assert not (bundled_copy / "papers" / "elhage2022toy.toml").exists()
+
+
 def test_merge_on_the_bundled_library_is_refused(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke("merge", "elhage2022toy", "olah2020zoom")
     assert result.exit_code == 1 and "read-only" in result.stderr
 
 
-def test_merging_a_pair_declared_distinct_forgets_the_pair(invoke, two_records: Path) -> None:  # type: ignore[no-untyped-def]
+def test_merge_refuses_a_pair_declared_distinct(invoke, two_records: Path) -> None:  # type: ignore[no-untyped-def]
     assert invoke("dedupe", "--not", "meng2022locating", "meng2023locating").exit_code == 0
-    assert invoke("merge", "meng2022locating", "meng2023locating").exit_code == 0
+    assert _refused(invoke, two_records, "meng2022locating", "meng2023locating") == (
+        "Error: meng2022locating and meng2023locating do not look like the same paper "
+        "(recorded as different papers in distinct.toml); use --force to merge anyway\n"
+    )
+
+
+def test_merging_a_pair_declared_distinct_with_force_forgets_the_pair(invoke, two_records: Path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke("dedupe", "--not", "meng2022locating", "meng2023locating").exit_code == 0
+    assert invoke("merge", "meng2022locating", "meng2023locating", "--force").exit_code == 0
     assert tomllib.loads((two_records / "distinct.toml").read_text(encoding="utf-8")) == {"pairs": []}
 
 
@@ -260,7 +330,7 @@ def test_an_interrupted_merge_leaves_the_old_or_the_new_library(
     papers = library.papers()
     _fail_on_replace_call(monkeypatch, failing_call)
     with pytest.raises(OSError, match="simulated"):
-        merge_in_library(library, papers, "meng2022locating")
+        merge_in_library(library, papers, "meng2022locating", force=True)
     monkeypatch.undo()
 
     reopened = Library(two_records)  # rolls an interrupted change forward

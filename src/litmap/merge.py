@@ -4,8 +4,13 @@ The kept record gets the union of categories, tags and notes; the published form
 venue, volume, pages, DOI) from a published record while keeping the arXiv id; the fullest author
 list and abstract; the earliest year (the library's convention: the year of first public release)
 and date added. The other records' files are removed and their keys become aliases of the kept one,
-so drafts citing an old key still resolve. Conflicting identifiers or extra fields that cannot
-both be kept are reported in :attr:`MergeResult.dropped`.
+so drafts citing an old key still resolve. Every value of any record that the merged record does
+not keep (another title, author list, URL, abstract, year, venue, DOI, arXiv id, extra field) is
+reported in :attr:`MergeResult.dropped`.
+
+:func:`merge_in_library` first checks with the one matcher (:func:`litmap.matching.compare`) that
+every record is the same paper as the kept one and that no pair was declared distinct; ``force``
+skips that check.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from litmap.errors import InvalidValue, LitmapError
-from litmap.identifiers import doi_match_key
+from litmap.identifiers import arxiv_id_from_doi, doi_match_key
 from litmap.matching import arxiv_of, published_doi
 from litmap.models import Paper
 
 if TYPE_CHECKING:
+    from litmap.distinct import DistinctPairs
     from litmap.store.library import Library
 
 T = TypeVar("T")
 _PREPRINT_VENUE = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
+#: Fields whose values a merge compares across records to report the ones it does not keep.
+COMPARED_FIELDS = ("authors", "title", "year", "venue", "volume", "pages", "doi", "arxiv", "url", "abstract")
 
 
 @dataclass(frozen=True)
@@ -104,20 +112,13 @@ def merge_records(papers: Sequence[Paper], keep: str | None = None) -> MergeResu
     year = min(years) if years else None
     dates: list[dt.date] = [p.added for p in ordered if p.added]
     extra: dict[str, str] = {}
-    dropped: list[Dropped] = []
+    dropped_extra: list[Dropped] = []
     for paper in ordered:
         for name, value in paper.extra.items():
             if name not in extra:
                 extra[name] = value
             elif extra[name] != value:
-                dropped.append(Dropped(name, paper.key, value))
-    for paper in others:
-        other_arxiv = arxiv_of(paper)
-        if other_arxiv and other_arxiv != arxiv:
-            dropped.append(Dropped("arxiv", paper.key, other_arxiv))
-        other_doi = published_doi(paper)
-        if other_doi and doi and doi_match_key(other_doi) != doi_match_key(doi):
-            dropped.append(Dropped("doi", paper.key, other_doi))
+                dropped_extra.append(Dropped(name, paper.key, value))
     merged = kept.model_copy(
         update={
             "type": source.type,
@@ -141,14 +142,127 @@ def merge_records(papers: Sequence[Paper], keep: str | None = None) -> MergeResu
         }
     )
     # model_copy skips validation: build the paper again so the result is checked like any other record.
-    return MergeResult(Paper.from_record(merged.to_record()), [p.key for p in others], dropped)
+    paper = Paper.from_record(merged.to_record())
+    return MergeResult(paper, [p.key for p in others], _dropped_fields(ordered, paper) + dropped_extra)
 
 
-def merge_in_library(library: Library, papers: Sequence[Paper], keep: str | None = None) -> MergeResult:
+def field_text(paper: Paper, field: str) -> str | None:
+    """The value of ``field`` of ``paper`` as text (authors as ``Family, Given; ...``; an extra field too), or None."""
+    if field == "authors":
+        return "; ".join(a.as_text() for a in paper.authors) or None
+    if field == "arxiv":
+        return arxiv_of(paper)
+    value = getattr(paper, field, None) if field in COMPARED_FIELDS else paper.extra.get(field)
+    return None if value in (None, "") else str(value)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _kept(field: str, record: Paper, merged: Paper) -> bool:
+    """Whether ``merged`` keeps what ``record`` holds in ``field``: the same value, or one that says more."""
+    from litmap.matching import author_key, normalize_title
+
+    mine, theirs = field_text(record, field), field_text(merged, field)
+    if mine is None or mine == theirs:
+        return True
+    if theirs is None:
+        return False
+    if field == "authors":  # a shorter or abbreviated list of the same people ("Meng, K." / "Meng, Kevin")
+        people = [author_key(a) for a in merged.authors]
+        return all(
+            any(surname == s and (not initial or not i or initial == i) for s, i in people)
+            for surname, initial in (author_key(a) for a in record.authors)
+        )
+    if field == "title":
+        return normalize_title(mine) == normalize_title(theirs)
+    if field == "abstract":
+        return _folded(mine) in _folded(theirs)
+    if field == "venue":  # "arXiv preprint arXiv:..." says no more than the arXiv id the merged record keeps
+        return is_preprint_venue(mine) and merged.arxiv is not None
+    if field == "doi":  # the same DOI in another case, or arXiv's DataCite DOI of the kept arXiv id
+        datacite = arxiv_id_from_doi(mine)
+        return doi_match_key(mine) == doi_match_key(theirs) or (datacite is not None and datacite == merged.arxiv)
+    if field == "url":
+        return mine.rstrip("/").casefold() == theirs.rstrip("/").casefold()
+    return False
+
+
+def _dropped_fields(records: Sequence[Paper], merged: Paper) -> list[Dropped]:
+    """Each value of :data:`COMPARED_FIELDS` of ``records`` that ``merged`` does not keep."""
+    dropped = []
+    for field in COMPARED_FIELDS:
+        for record in records:
+            value = field_text(record, field)
+            if value is not None and not _kept(field, record, merged):
+                dropped.append(Dropped(field, record.key, value))
+    return dropped
+
+
+def mismatch(kept: Paper, other: Paper, distinct: DistinctPairs | None = None) -> str | None:
+    """Why ``other`` is not the same paper as ``kept`` for the one matcher (None when it is).
+
+    A pair recorded in ``distinct.toml`` is never the same paper; otherwise the reason names what
+    differs: the titles, the authors, the identifiers or the years.
+    """
+    from litmap.matching import (
+        DEFAULT_THRESHOLD,
+        MAX_YEAR_GAP,
+        author_agreement,
+        compare,
+        features,
+        title_similarity,
+    )
+
+    if distinct is not None and distinct.contains(kept, other):
+        return "recorded as different papers in distinct.toml"
+    new, old = features(other), features(kept)
+    if compare(new, old, DEFAULT_THRESHOLD) is not None:
+        return None
+    different = []
+    if new.arxiv and old.arxiv and new.arxiv != old.arxiv:
+        different.append("arXiv ids")
+    if new.doi and old.doi and new.doi != old.doi:
+        different.append("DOIs")
+    if new.compact != old.compact and (new.numbers != old.numbers or title_similarity(new, old) < DEFAULT_THRESHOLD):
+        different.append("titles")
+    agreement = author_agreement(new.authors, old.authors)
+    if agreement is not None and agreement < 0.5:
+        different.append("authors")
+    parts = ["different " + " and ".join(different)] if different else []
+    if new.year and old.year and abs(new.year - old.year) > MAX_YEAR_GAP:
+        parts.append(f"years {min(new.year, old.year)} and {max(new.year, old.year)}")
+    if parts:
+        return ", ".join(parts)
+    if new.generic or old.generic:
+        return "a short title matches only the same title by the same authors in the same year"
+    if agreement is None:
+        return "similar titles, but no authors to confirm them"
+    return f"titles {title_similarity(new, old):.0f}% alike, but only some authors agree"
+
+
+def ensure_same_paper(papers: Sequence[Paper], keep: str | None, distinct: DistinctPairs | None = None) -> None:
+    """InvalidValue naming the first record of ``papers`` that is not the same paper as the kept one, and why."""
+    ordered = _ordered(papers, keep)
+    kept = ordered[0]
+    for other in ordered[1:]:
+        reason = mismatch(kept, other, distinct)
+        if reason is not None:
+            raise InvalidValue(
+                f"{kept.key} and {other.key} do not look like the same paper ({reason}); use --force to merge anyway"
+            )
+
+
+def merge_in_library(
+    library: Library, papers: Sequence[Paper], keep: str | None = None, *, force: bool = False
+) -> MergeResult:
     """Merge ``papers`` of ``library`` into ``keep`` as one atomic change: the kept file rewritten,
     the others removed, and pairs of ``distinct.toml`` that now name one paper forgotten.
 
-    The records are read again under the lock, so a change made meanwhile is not overwritten.
+    The records are read again under the lock, so a change made meanwhile is not overwritten. Unless
+    ``force``, a record the matcher does not find to be the kept paper, or one recorded as distinct
+    from it, is refused (InvalidValue, nothing written).
     """
     from litmap.distinct import load_distinct, stage_distinct
 
@@ -161,11 +275,13 @@ def merge_in_library(library: Library, papers: Sequence[Paper], keep: str | None
             if not path.is_file():
                 raise LitmapError(f"{path} disappeared while merging (another litmap process?); run the merge again")
             fresh.append(library.load_paper_file(path))
+        pairs = load_distinct(library)
+        if not force:
+            ensure_same_paper(fresh, keep, pairs)
         result = merge_records(fresh, keep)
         library.stage_paper(changes, result.paper)
         for key in result.removed:
             library.stage_delete(changes, key)
-        pairs = load_distinct(library)
         if pairs.discard_within(result.paper.all_keys):
             stage_distinct(library, changes, pairs)
     return result

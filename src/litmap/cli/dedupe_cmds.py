@@ -53,13 +53,19 @@ def _merged_line(result: "MergeResult") -> str:
     return f"Merged {escape(removed)} into [cyan]{escape(result.paper.key)}[/] (old keys kept as aliases)."
 
 
+def _shortened(value: str | None, width: int = 80) -> str | None:
+    """A long value (an abstract, 16 authors) cut to ``width`` characters for a warning line."""
+    return value if value is None or len(value) <= width else value[: width - 1] + "…"
+
+
 def _print_dropped(result: "MergeResult") -> None:
     from litmap.cli.render import err_console
+    from litmap.merge import field_text
 
     for item in result.dropped:
-        kept = result.paper.extra.get(item.field) or getattr(result.paper, item.field, None)
+        value, kept = _shortened(item.value), _shortened(field_text(result.paper, item.field))
         err_console.print(
-            f"Warning: not kept: {item.field} = {item.value!r} of {item.key} ({result.paper.key} keeps {kept!r})",
+            f"Warning: not kept: {item.field} = {value!r} of {item.key} ({result.paper.key} keeps {kept!r})",
             markup=False,
             soft_wrap=True,
         )
@@ -157,7 +163,8 @@ def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> N
             if not typer.confirm(f"Merge these {len(group.papers)} records into {keep}?", default=False):
                 console.print("Skipped.\n")
                 continue
-        result = merge_in_library(library, group.papers, keep)
+        # The group comes from the matcher, which never joins papers recorded as distinct.
+        result = merge_in_library(library, group.papers, keep, force=True)
         results.append(result)
         if not as_json:
             console.print(_merged_line(result))
@@ -175,7 +182,8 @@ def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> N
     epilog="[bold]Examples[/]\n\n"
     "  litmap merge elhage2022toy elhage2022toyb          keep the first key; the other becomes an alias\n\n"
     "  litmap merge elhage2022toy elhage2022toyb --keep elhage2022toyb\n\n"
-    "  litmap merge elhage2022toy elhage2022toyb --json"
+    "  litmap merge elhage2022toy elhage2022toyb --json\n\n"
+    "  litmap merge elhage2022toy elhage2022toyb --force  merge even a pair seen as two papers"
 )
 def merge(
     keys: Annotated[list[str], typer.Argument(help="Citekeys of the records to merge (two or more).")],
@@ -184,6 +192,12 @@ def merge(
         typer.Option("--keep", help="The key to keep (default: the first given); the others become aliases."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The merged paper and what was removed, as JSON.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Merge even records the matcher does not find to be one paper, or recorded as distinct."
+        ),
+    ] = False,
 ) -> None:
     """Merge records of one paper into one; the other keys become its aliases."""
     from litmap.cli.render import console, emit_json, paper_panel
@@ -194,7 +208,7 @@ def merge(
     papers = library.resolve_keys(keys)
     if keep is not None:
         keep = library.get(keep).key
-    result = merge_in_library(library, papers, keep)
+    result = merge_in_library(library, papers, keep, force=force)
     if as_json:
         emit_json(_merge_json(result))
     else:
