@@ -52,35 +52,39 @@ def category_titles(paper: Paper, taxonomy: Taxonomy) -> str:
     return ", ".join(taxonomy.get(c).title if c in taxonomy else c for c in paper.categories)
 
 
-def paper_table(
-    papers: Sequence[Paper],
-    taxonomy: Taxonomy,
-    title_cells: Sequence[Text] | None = None,
-    extra_column: tuple[str, Sequence[str]] | None = None,
-    caption: str | None = None,
-) -> Table:
-    """The standard table of papers: key, year, authors, title, categories."""
+NARROW = 100  # below this many columns the categories column is left out, so titles stay readable
+
+
+def listing_table(rows: Iterable[tuple[str, str, str, Text | str, str]], caption: str | None = None) -> Table:
+    """The one table of papers: key, year, authors, title and (on wide screens) categories."""
+    wide = console.width >= NARROW
     table = Table(show_lines=False, header_style="bold", caption=caption, expand=False)
     table.add_column("Key", style="cyan", no_wrap=True)
     table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Authors", max_width=22)
-    table.add_column("Title", min_width=20)
-    table.add_column("Categories", style="green", max_width=28)
-    if extra_column:
-        table.add_column(extra_column[0], justify="right", no_wrap=True)
-    for index, paper in enumerate(papers):
-        title = title_cells[index] if title_cells else Text(paper.title)
-        row: list[Any] = [
-            paper.key,
-            str(paper.year or ""),
-            escape(paper.first_author),
-            title,
-            escape(category_titles(paper, taxonomy)),
-        ]
-        if extra_column:
-            row.append(extra_column[1][index])
-        table.add_row(*row)
+    table.add_column("Authors", max_width=22, overflow="fold")
+    table.add_column("Title", min_width=16, overflow="fold")
+    if wide:
+        table.add_column("Categories", style="green", max_width=28, overflow="fold")
+    for row in rows:
+        table.add_row(*(row if wide else row[:4]))
     return table
+
+
+def paper_table(papers: Sequence[Paper], taxonomy: Taxonomy, caption: str | None = None) -> Table:
+    """The standard table of papers."""
+    return listing_table(
+        (
+            (
+                escape(paper.key),
+                str(paper.year or ""),
+                escape(paper.first_author),
+                Text(paper.title),
+                escape(category_titles(paper, taxonomy)),
+            )
+            for paper in papers
+        ),
+        caption,
+    )
 
 
 def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:

@@ -141,21 +141,18 @@ def search(
 
 def hits_table(results: "Results", abstract: bool = False) -> "Table":
     """The result table: key, year, first author, title (matched words highlighted), categories."""
-    from rich.table import Table
+    from rich.markup import escape
+
+    from litmap.cli.render import listing_table
 
     shown, total = len(results.hits), results.total
     caption = f"{total} match{'es' if total != 1 else ''}" + (f", best {shown} shown" if shown < total else "")
-    table = Table(header_style="bold", caption=caption, expand=False)
-    table.add_column("Key", style="cyan", no_wrap=True)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Authors", max_width=22)
-    table.add_column("Title", min_width=20)
-    table.add_column("Categories", style="green", max_width=28)
-    for hit in results.hits:
-        table.add_row(
-            hit.key, str(hit.year or ""), hit.first_author, _title_cell(hit, abstract), ", ".join(hit.categories)
-        )
-    return table
+    rows = (
+        (escape(hit.key), str(hit.year or ""), escape(hit.first_author), _title_cell(hit, abstract),
+         escape(", ".join(hit.categories)))
+        for hit in results.hits
+    )  # fmt: skip
+    return listing_table(rows, caption)
 
 
 def _title_cell(hit: "Hit", abstract: bool) -> "Text":
