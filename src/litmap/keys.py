@@ -2,6 +2,7 @@
 
 Default pattern ``{author}{year}{word}``: the first author's family name, the year, and the first
 significant word of the title, all lower-case ASCII letters and digits (``elhage2022toy``).
+A paper with no year leaves it out (``doepress``); one with no author starts with ``anon``.
 A key already taken gets a letter suffix: ``elhage2022toyb``, ``elhage2022toyc``, ...
 """
 
@@ -46,7 +47,7 @@ def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
     author = ascii_slug(paper.authors[0].family) if paper.authors else ""
     fields = {
         "author": author or "anon",
-        "year": str(paper.year) if paper.year else "nd",
+        "year": str(paper.year) if paper.year else "",
         "word": first_significant_word(paper.title),
     }
     try:
