@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -127,13 +128,18 @@ def test_dns_failure(empty_library: Path, invoke: Any, monkeypatch: pytest.Monke
 
 
 def test_timeout(net: HTTPServer, empty_library: Path, invoke: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    answered = threading.Event()  # the late answer must be logged before this test ends, not in the next one
+
     def slow(request: Request) -> Response:
         time.sleep(1.0)
+        answered.set()
         return Response(fixture_bytes("arxiv/2209.10652.atom"))
 
     net.expect_request(ARXIV_PATH).respond_with_handler(slow)
     monkeypatch.setenv("LITMAP_HTTP_TIMEOUT", "0.2")
     fails_cleanly(invoke("add", "2209.10652"), empty_library, "arXiv 2209.10652", "did not answer within 0.2 s")
+    answered.wait(5)
+    time.sleep(0.2)
 
 
 def test_a_bad_setting_is_named(
@@ -141,3 +147,17 @@ def test_a_bad_setting_is_named(
 ) -> None:
     monkeypatch.setenv("LITMAP_ARXIV_DELAY", "three")
     fails_cleanly(invoke("add", "2209.10652"), empty_library, "$LITMAP_ARXIV_DELAY", "not a number: 'three'")
+
+
+def test_import_of_a_file_without_entries_says_so(invoke, empty_library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.bib"
+    empty.write_text("% nothing here\n", encoding="utf-8")
+    result = invoke("import", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr == "Error: empty.bib: no BibTeX entries found\n"
+    binary = tmp_path / "tool.bib"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
+    result = invoke("import", str(binary))
+    assert result.exit_code == 1
+    assert "not a BibTeX file" in result.stderr
+    assert list((empty_library / "papers").iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -125,13 +126,18 @@ def test_dns_failure_is_reported_as_such(fake_time: FakeTime, monkeypatch: pytes
 
 
 def test_a_server_that_does_not_answer_in_time_is_a_timeout(httpserver: HTTPServer, fake_time: FakeTime) -> None:
+    answered = threading.Event()  # the late answer must be logged before this test ends, not in the next one
+
     def slow(request: Request) -> Response:
         time.sleep(1.0)
+        answered.set()
         return Response("late")
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
     with client(fake_time, read_timeout=0.2) as http, pytest.raises(FetchError, match=r"did not answer within 0\.2 s"):
         http.get(httpserver.url_for("/slow"))
+    answered.wait(5)
+    time.sleep(0.2)
 
 
 def test_rate_limiter_spaces_calls_by_the_interval(fake_time: FakeTime) -> None:

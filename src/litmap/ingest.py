@@ -400,7 +400,11 @@ def import_bibtex(
 
     options = options or IngestOptions()
     session = _Admission(library, options)
+    if "\x00" in text:
+        raise InvalidValue(f"{name}: not a BibTeX file (binary data)")
     items, containers = parse_bibtex(text)
+    if not items and not containers:
+        raise InvalidValue(f"{name}: no BibTeX entries found")
     if options.key is not None and len(items) != 1:
         raise InvalidValue(f"--key names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
