@@ -103,3 +103,13 @@ def test_a_missing_taxonomy_is_one_problem(invoke, bundled_copy: Path) -> None: 
         == f"{bundled_copy / 'taxonomy.toml'}: missing, but 75 papers are filed in categories"
     )
     assert len(result.stderr.splitlines()) == 2
+
+
+def test_check_flags_an_unknown_entry_type(invoke, empty_library: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    path = make_paper_file(empty_library, "odd2020paper", type="nonsense")
+    make_paper_file(empty_library, "fine2020paper", type="online")
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:2: unknown entry type 'nonsense' (BibTeX types: article, inproceedings, misc, book, ...)"
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litmap.errors import InvalidFile
-from litmap.models import Paper
+from litmap.models import ENTRY_TYPES, Paper
 from litmap.store.codec import categories_from_toml, field_line, paper_from_toml
 from litmap.store.config import config_from_toml
 from litmap.store.library import Library, read_text
@@ -65,6 +65,14 @@ def check_library(library: Library) -> list[Problem]:
             problems.append(_problem(error))
             continue
         loaded.append((path, text, paper))
+        if paper.type not in ENTRY_TYPES:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"unknown entry type {paper.type!r} (BibTeX types: article, inproceedings, misc, book, ...)",
+                    field_line(text, "type"),
+                )
+            )
         if path.stem != paper.key:
             problems.append(
                 Problem(

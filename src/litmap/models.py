@@ -19,6 +19,13 @@ CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXTRA_FIELD_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
+#: Entry types BibTeX and biblatex know; `litmap check` flags any other.
+ENTRY_TYPES = frozenset(
+    "article book booklet inbook incollection inproceedings conference manual mastersthesis misc phdthesis "
+    "proceedings techreport unpublished online report thesis collection dataset software patent periodical "
+    "electronic www".split()
+)
+
 #: Field names of a paper record, in the order they are written.
 RECORD_FIELDS = (
     "key",
