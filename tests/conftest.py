@@ -129,3 +129,29 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(files, "commit", spy)
     return seen
+
+
+@pytest.fixture
+def net(httpserver, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The local HTTP server stands in for arXiv and Crossref; no pause between arXiv requests."""
+    from sources_support import ARXIV_PATH, CROSSREF_PATH
+
+    monkeypatch.setenv("LITMAP_ARXIV_API", httpserver.url_for(ARXIV_PATH))
+    monkeypatch.setenv("LITMAP_CROSSREF_API", httpserver.url_for(CROSSREF_PATH))
+    monkeypatch.setenv("LITMAP_ARXIV_DELAY", "0")
+    return httpserver
+
+
+def command_paths() -> list[list[str]]:
+    """Every leaf command of the CLI, as its words (``["export", "bibtex"]``)."""
+    import typer.main
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, command
+
+    return [path for path, _command in walk(typer.main.get_command(app), [])]

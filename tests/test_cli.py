@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, REPO
+from conftest import BUNDLED, REPO, command_paths
 from litmap.cli import app
 
 
@@ -26,23 +26,10 @@ def test_help_lists_every_command_with_a_description(invoke) -> None:  # type: i
 
 
 def test_every_command_help_shows_examples(invoke) -> None:  # type: ignore[no-untyped-def]
-    import typer.main
-
-    group = typer.main.get_command(app)
-
-    def walk(command, path):  # type: ignore[no-untyped-def]
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                yield from walk(sub, [*path, name])
-        else:
-            yield path, command
-
-    for path, command in walk(group, []):
-        assert command.epilog and "Examples" in command.epilog, f"litmap {' '.join(path)} shows no examples"
+    for path in command_paths():
         result = invoke(*path, "--help")
         assert result.exit_code == 0
-        assert "Examples" in result.stdout
+        assert "Examples" in result.stdout, f"litmap {' '.join(path)} shows no examples"
 
 
 def test_version(invoke) -> None:  # type: ignore[no-untyped-def]

@@ -6,24 +6,9 @@ import re
 import shlex
 from pathlib import Path
 
-import typer.main
-
-from conftest import REPO
-from litmap.cli import app
+from conftest import REPO, command_paths
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-
-
-def command_paths() -> list[list[str]]:
-    def walk(command, path):  # type: ignore[no-untyped-def]
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                yield from walk(sub, [*path, name])
-        else:
-            yield path
-
-    return list(walk(typer.main.get_command(app), []))
 
 
 def test_every_command_has_a_readme_example() -> None:

@@ -20,7 +20,6 @@ from litmap.sources import PLACEHOLDER_KEY, Lookup
 from litmap.store import Library
 from sources_support import (
     ARXIV_PATH,
-    CROSSREF_PATH,
     arxiv_requests,
     combined_feed,
     fixture_bytes,
@@ -29,15 +28,6 @@ from sources_support import (
 )
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def net(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
-    """The local server stands in for arXiv and Crossref; no pause between arXiv requests."""
-    monkeypatch.setenv("LITMAP_ARXIV_API", httpserver.url_for(ARXIV_PATH))
-    monkeypatch.setenv("LITMAP_CROSSREF_API", httpserver.url_for(CROSSREF_PATH))
-    monkeypatch.setenv("LITMAP_ARXIV_DELAY", "0")
-    return httpserver
 
 
 def papers(root: Path) -> dict[str, Paper]:

@@ -12,15 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sources_support import ARXIV_PATH, CROSSREF_PATH, fixture_bytes, serve_arxiv, serve_crossref
-
-
-@pytest.fixture
-def net(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
-    monkeypatch.setenv("LITMAP_ARXIV_API", httpserver.url_for(ARXIV_PATH))
-    monkeypatch.setenv("LITMAP_CROSSREF_API", httpserver.url_for(CROSSREF_PATH))
-    monkeypatch.setenv("LITMAP_ARXIV_DELAY", "0")
-    return httpserver
+from sources_support import ARXIV_PATH, fixture_bytes, serve_arxiv, serve_crossref
 
 
 def fails_cleanly(result: Any, library: Path, *expected: str) -> str:
