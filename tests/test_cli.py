@@ -240,3 +240,13 @@ def test_cli_startup_does_not_load_heavy_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_tree_refuses_a_taxonomy_with_a_cycle(invoke, empty_library: Path) -> None:  # type: ignore[no-untyped-def]
+    (empty_library / "taxonomy.toml").write_text(
+        '[[category]]\nid = "a"\ntitle = "A"\nparent = "b"\n\n[[category]]\nid = "b"\ntitle = "B"\nparent = "a"\n',
+        encoding="utf-8",
+    )
+    result = invoke("tree")
+    assert result.exit_code == 1
+    assert "is part of a parent cycle; `litmap check` lists every problem" in result.stderr

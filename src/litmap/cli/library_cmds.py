@@ -7,6 +7,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.errors import LitmapError
 
 
 @app.command(
@@ -72,6 +73,9 @@ def tree(
 
     library = state.library()
     taxonomy = library.taxonomy()
+    broken = taxonomy.problems()
+    if broken:
+        raise LitmapError(f"{library.taxonomy_path}: {broken[0]}; `litmap check` lists every problem")
     papers = library.papers()
     counts = category_counts(papers, taxonomy)
     uncategorised = sum(1 for p in papers if not p.categories)
