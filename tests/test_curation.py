@@ -318,3 +318,14 @@ def test_curation_core_imports_no_cli_modules() -> None:
     code = "import sys, litmap.curation, litmap.stats\nprint(sorted({'typer', 'rich'} & set(sys.modules)))\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_rm_by_an_alias_says_which_paper_goes(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    path = bundled_copy / "papers" / "olah2020zoom.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("type =", 'aliases = ["zoomin"]\ntype ='), encoding="utf-8"
+    )
+    result = invoke("rm", "zoomin", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "zoomin is an old key (alias) of olah2020zoom: the whole paper goes." in result.stdout
+    assert not path.exists()

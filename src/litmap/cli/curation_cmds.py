@@ -167,7 +167,12 @@ def rm(
             "required when keys come from stdin (-), as no question can be asked", param_hint="--yes"
         )
     library = state.library()
-    papers = curation.papers_to_remove(library, keys_with_stdin(keys))
+    asked = keys_with_stdin(keys)
+    papers = curation.papers_to_remove(library, asked)
+    for paper in papers:
+        for key in dict.fromkeys(asked):
+            if key in paper.aliases:
+                console.print(f"{key} is an old key (alias) of {paper.key}: the whole paper goes.", markup=False)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}"
     console.print(paper_table(papers, library.taxonomy(), caption=f"{count} to remove"))
     if not yes and not typer.confirm(
