@@ -266,3 +266,17 @@ def test_writer_killed_before_its_journal_leaves_no_stray_files(empty_library: P
     paper.tags = ["x"]
     library.save_paper(paper)
     assert list(papers.glob(".*litmap-tmp")) == []
+
+
+def test_fields_added_to_a_hand_written_file_go_before_the_abstract(empty_library: Path) -> None:
+    path = empty_library / "papers" / "x2020y.toml"
+    path.write_text('# mine\nkey = "x2020y"\ntitle = "Y"  # short\nabstract = """\nSome text.\n"""\n', encoding="utf-8")
+    library = Library(empty_library)
+    paper = library.get("x2020y")
+    paper.tags = ["to-read"]
+    library.save_paper(paper)
+    written = path.read_text(encoding="utf-8")
+    assert written.index("tags =") < written.index("abstract =")
+    assert written.startswith('# mine\nkey = "x2020y"\ntitle = "Y"  # short\n')
+    assert 'abstract = """\nSome text.\n"""' in written
+    assert Library(empty_library).get("x2020y") == paper

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from litmap.errors import InvalidFile
-from litmap.models import Category, Paper
+from litmap.models import TRAILING_FIELDS, Category, Paper
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+)(?:, column (\d+))?\)")
@@ -184,9 +184,17 @@ def _update_in_place(previous: str, old: dict[str, Any], new: dict[str, Any]) ->
     for name in list(doc.keys()):
         if name not in new:
             del doc[name]
+    added = [name for name in new if name not in doc and name not in TRAILING_FIELDS]
+    trailing = {name: doc[name] for name in TRAILING_FIELDS if name in doc} if added else {}
+    for name in trailing:  # new fields go before the abstract, which stays last
+        del doc[name]
     for name, value in new.items():
+        if name in trailing:
+            continue
         if name not in old or old[name] != value or name not in doc:
             doc[name] = _item(name, value)
+    for name, item in trailing.items():
+        doc[name] = item if old.get(name) == new.get(name) else _item(name, new[name])
     return tomlkit.dumps(doc)
 
 
