@@ -437,3 +437,17 @@ def test_query_selects_what_litmap_search_finds(invoke, bundled_copy: Path) -> N
     bad = invoke("export", "bibtex", "--query", "author:")
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Error: ") and "author:" in bad.stderr
+
+
+def test_output_to_a_folder_or_a_missing_folder_is_one_clear_line(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import BUNDLED
+
+    folder = invoke("--library", str(BUNDLED), "export", "bibtex", "elhage2022toy", "-o", str(tmp_path))
+    assert folder.exit_code == 1
+    assert folder.stderr == f"Error: {tmp_path}: is a folder; give a file name, e.g. {tmp_path / 'refs.bib'}\n"
+    missing = invoke(
+        "--library", str(BUNDLED), "export", "bibtex", "elhage2022toy", "-o", str(tmp_path / "no" / "x.bib")
+    )
+    assert missing.exit_code == 1
+    assert missing.stderr == f"Error: {tmp_path / 'no'}: no such folder\n"
+    assert not (tmp_path / "no").exists()

@@ -207,8 +207,13 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from litmap.errors import LitmapError
     from litmap.store.files import atomic_write
 
+    if output.is_dir():
+        raise LitmapError(f"{output}: is a folder; give a file name, e.g. {output / 'refs.bib'}")
+    if not output.parent.is_dir():
+        raise LitmapError(f"{output.parent}: no such folder")
     atomic_write(output, text)
 
 
