@@ -111,12 +111,20 @@ def _read(path: Path, what: str) -> str:
         raise InvalidValue(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
 
 
-def _scan_tex(path: Path, root: Path, found: dict[str, Citation], stack: list[Path], unread: list[str]) -> None:
+def _enter(path: Path, stack: list[Path], what: str) -> str | None:
+    """Read ``path`` and push it on ``stack``; None if it is already being read or nesting is too deep."""
     resolved = path.resolve()
     if resolved in stack or len(stack) > _MAX_DEPTH:
-        return
-    text = _read(path, "draft")
+        return None
+    text = _read(path, what)
     stack.append(resolved)
+    return text
+
+
+def _scan_tex(path: Path, root: Path, found: dict[str, Citation], stack: list[Path], unread: list[str]) -> None:
+    text = _enter(path, stack, "draft")
+    if text is None:
+        return
     body = "\n".join(_COMMENT.sub("", line) for line in text.splitlines())
     events: list[tuple[int, str, re.Match[str]]] = []
     events += [(m.start(), "cite", m) for m in _CITE.finditer(body)]
@@ -207,11 +215,9 @@ def _split_keys(argument: str) -> list[str]:
 
 
 def _scan_aux(path: Path, root: Path, found: dict[str, Citation], stack: list[Path], unread: list[str]) -> None:
-    resolved = path.resolve()
-    if resolved in stack or len(stack) > _MAX_DEPTH:
+    text = _enter(path, stack, "aux file")
+    if text is None:
         return
-    text = _read(path, "aux file")
-    stack.append(resolved)
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _AUX_CITE.finditer(line):
             for key in _split_keys(match.group(1)):
