@@ -90,7 +90,7 @@ def bundled_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def empty_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A new empty library (made by `litmap init`'s core), selected through $LITMAP_LIBRARY."""
-    from litmap.admin import init_library
+    from litmap.services.admin import init_library
 
     target = tmp_path / "empty"
     init_library(target, name="test")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from litmap.bibtex_in import evaluate_value, page_range, parse_bibtex, parse_names
+from litmap.formats.bibtex_read import evaluate_value, page_range, parse_bibtex, parse_names
 from litmap.models import Author, Paper
 from litmap.store import Library
 from sources_support import FIXTURES

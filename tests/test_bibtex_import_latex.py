@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litmap.latex_decode import latex_to_paragraphs, latex_to_text, pylatexenc_text, squash
+from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, pylatexenc_text, squash
 
 FRAGMENTS = [
     "a", "Z", "ber", " ", "  ", "\n", ",", ".", "'", "-", "--", "---", "~", "``", "''", "5%",

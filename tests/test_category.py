@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from litmap import curation
-from litmap.check import check_library
 from litmap.errors import InvalidValue, UnknownCategory
 from litmap.models import Category
+from litmap.services import curation
+from litmap.services.check import check_library
 from litmap.store import Library
 from litmap.store import files as store_files
 from litmap.taxonomy import Taxonomy

@@ -157,7 +157,7 @@ def test_tree_counts_match_the_library(invoke) -> None:  # type: ignore[no-untyp
 
 
 def test_library_discovery_order(invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from litmap.admin import init_library
+    from litmap.services.admin import init_library
 
     here = init_library(tmp_path / "project" / "library", name="nearest")
     env = init_library(tmp_path / "env", name="from-env")
@@ -209,7 +209,7 @@ def test_debug_env_shows_the_traceback(tmp_path: Path) -> None:
 
 def test_core_imports_without_the_cli_or_heavy_modules() -> None:
     code = (
-        "import sys, litmap.store, litmap.selection, litmap.check\n"
+        "import sys, litmap.store, litmap.selection, litmap.services.check\n"
         "heavy = {'typer', 'rich', 'bibtexparser', 'httpx', 'rapidfuzz', 'tomlkit', 'sqlite3'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

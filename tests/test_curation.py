@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from litmap import curation
-from litmap.check import check_library
 from litmap.errors import InvalidValue, UnknownKey
+from litmap.services import curation
+from litmap.services.check import check_library
 from litmap.store import Library
 from litmap.store import files as store_files
 
@@ -315,7 +315,10 @@ def test_resolve_papers_all_or_nothing(bundled_copy: Path) -> None:
 
 
 def test_curation_core_imports_no_cli_modules() -> None:
-    code = "import sys, litmap.curation, litmap.stats\nprint(sorted({'typer', 'rich'} & set(sys.modules)))\n"
+    code = (
+        "import sys, litmap.services.curation, litmap.services.stats\n"
+        "print(sorted({'typer', 'rich'} & set(sys.modules)))\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

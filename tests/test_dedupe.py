@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from litmap.check import check_library
-from litmap.dedupe import find_duplicates, suggest_keep
-from litmap.distinct import DistinctPairs
+from litmap.dedupe.distinct import DistinctPairs
+from litmap.dedupe.groups import find_duplicates, suggest_keep
 from litmap.models import Paper
+from litmap.services.check import check_library
 from litmap.store import Library
 
 OLAH = ["Olah, Chris", "Cammarata, Nick", "Schubert, Ludwig"]
@@ -201,6 +201,6 @@ def test_a_git_conflict_in_the_distinct_file_names_its_line(invoke, dup_library:
 
 def test_the_commands_default_threshold_is_the_matchers() -> None:
     from litmap.cli import dedupe_cmds
-    from litmap.matching import DEFAULT_THRESHOLD
+    from litmap.dedupe.matching import DEFAULT_THRESHOLD
 
     assert dedupe_cmds.DEFAULT_THRESHOLD == DEFAULT_THRESHOLD

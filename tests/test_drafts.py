@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED
-from litmap.drafts import ALL, scan_aux, scan_tex
+from litmap.drafts.latex import ALL, scan_aux, scan_tex
 from litmap.errors import InvalidValue
 
 DRAFT = r"""\documentclass{article}

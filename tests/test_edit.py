@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from litmap.check import check_library
+from litmap.services.check import check_library
 from litmap.store import Library
 
 EDITOR_SCRIPT = """\

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED
-from litmap.export.bibtex import BibtexOptions, entry_type, paper_to_bibtex, papers_to_bibtex
-from litmap.export.latex import escape, verbatim
-from litmap.export.protect import ProtectedTerms
+from litmap.formats.bibtex import BibtexOptions, entry_type, paper_to_bibtex, papers_to_bibtex
+from litmap.formats.latex_escape import escape, verbatim
+from litmap.formats.protect import ProtectedTerms
 from litmap.models import Paper
 from litmap.store import Library
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import BUNDLED
-from litmap.export.csl import paper_to_csl, papers_to_csl
+from litmap.formats.csl import paper_to_csl, papers_to_csl
 from litmap.models import Paper
 from litmap.store import Library
 from test_export_bibtex import hostile_papers

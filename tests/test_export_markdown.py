@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from conftest import BUNDLED
-from litmap.export.markdown import Anchors, papers_to_markdown
+from litmap.formats.markdown import Anchors, papers_to_markdown
 from litmap.models import Paper
 from litmap.store import Library
 from seed import Seed, parse_seed, squash

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import BUNDLED
-from litmap.export.bibtex import entry_type
+from litmap.formats.bibtex import entry_type
 from litmap.models import Paper
 from litmap.store import Library
 from test_export_bibtex import HOSTILE

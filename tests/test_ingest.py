@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from litmap.ingest import IngestOptions, add_identifiers
 from litmap.models import Author, Paper
+from litmap.services.ingest import IngestOptions, add_identifiers
 from litmap.sources import PLACEHOLDER_KEY, Lookup
 from litmap.store import Library
 from sources_support import (
@@ -284,7 +284,7 @@ def test_bundled_library_refuses_a_new_paper_before_fetching(net: HTTPServer, in
 
 
 def test_installed_entry_point_adds_from_the_local_server(net: HTTPServer, tmp_path: Path) -> None:
-    from litmap.admin import init_library
+    from litmap.services.admin import init_library
 
     init_library(tmp_path / "lib")
     serve_arxiv(net, "2209.10652", fixture_bytes("arxiv/2209.10652.atom"))
@@ -366,7 +366,8 @@ def test_service_dry_run_writes_nothing(empty_library: Path) -> None:
 
 def test_service_does_not_import_the_cli() -> None:
     code = (
-        "import sys, litmap.ingest, litmap.sources.arxiv, litmap.sources.crossref, litmap.bibtex_in; "
+        "import sys, litmap.services.ingest, litmap.sources.arxiv, litmap.sources.crossref, "
+        "litmap.formats.bibtex_read; "
         "print(sorted(m for m in ('typer', 'rich', 'click', 'httpx', 'bibtexparser') if m in sys.modules))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

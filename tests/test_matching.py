@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litmap import matching
-from litmap.distinct import DistinctPairs
-from litmap.matching import Match, Matcher, normalize_title
+from litmap.dedupe import matching
+from litmap.dedupe.distinct import DistinctPairs
+from litmap.dedupe.matching import Match, Matcher, normalize_title
 from litmap.models import Paper
 
 ROME_AUTHORS = ["Meng, Kevin", "Bau, David", "Andonian, Alex", "Belinkov, Yonatan"]
@@ -225,7 +225,7 @@ def test_find_skips_pairs_declared_distinct_including_through_aliases() -> None:
 
 
 def test_matcher_for_library_reads_the_distinct_pairs(tmp_path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
-    from litmap.admin import init_library
+    from litmap.services.admin import init_library
 
     library = init_library(tmp_path / "lib")
     make_paper_file(library.root, "a", title="Attention patterns in toy models", authors=["Smith, J"], year=2020)

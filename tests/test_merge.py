@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from litmap.check import check_library
+from litmap.dedupe.merge import merge_records
 from litmap.errors import InvalidValue
-from litmap.merge import merge_records
 from litmap.models import Paper
+from litmap.services.check import check_library
 from litmap.store import Library
 
 AUTHORS = ["Meng, Kevin", "Bau, David", "Andonian, Alex", "Belinkov, Yonatan"]
@@ -322,7 +322,7 @@ def _labels(root: Path) -> tuple[set[str], set[str]]:
 def test_an_interrupted_merge_leaves_the_old_or_the_new_library(
     invoke, two_records: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int, state: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from litmap.merge import merge_in_library
+    from litmap.dedupe.merge import merge_in_library
 
     assert invoke("dedupe", "--not", "meng2022locating", "meng2023locating").exit_code == 0
     distinct_before = (two_records / "distinct.toml").read_text(encoding="utf-8")

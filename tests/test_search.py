@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from litmap.errors import InvalidValue
-from litmap.search import QueryError, Term, parse_query, query_from_args
+from litmap.services.search import QueryError, Term, parse_query, query_from_args
 
 TAXONOMY = """\
 [[category]]

@@ -8,9 +8,9 @@ import pytest
 from rapidfuzz import fuzz
 
 from conftest import BUNDLED
-from litmap.check import check_library
-from litmap.matching import normalize_title
+from litmap.dedupe.matching import normalize_title
 from litmap.models import Paper
+from litmap.services.check import check_library
 from litmap.store import Library
 from seed import Seed, parse_seed, squash
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import BUNDLED
 from litmap.models import Author, Category, Paper
-from litmap.stats import category_counts, library_stats, tag_counts
+from litmap.services.stats import category_counts, library_stats, tag_counts
 from litmap.taxonomy import Taxonomy
 
 

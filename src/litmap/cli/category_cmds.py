@@ -8,7 +8,7 @@ from litmap.cli import state
 from litmap.cli.app import LitmapGroup, app
 
 if TYPE_CHECKING:
-    from litmap.curation import CategoryReport
+    from litmap.services.curation import CategoryReport
     from litmap.taxonomy import Taxonomy
 
 category_app = typer.Typer(
@@ -48,7 +48,7 @@ def add(
     description: Annotated[str | None, typer.Option("--description", "-d", help="A paragraph about it.")] = None,
 ) -> None:
     """Add a category to the taxonomy (the last child of its parent)."""
-    from litmap.curation import add_category
+    from litmap.services.curation import add_category
 
     category = add_category(state.library(), category_id, title, parent, description)
     where = f"under {category.parent}" if category.parent else "at the top level"
@@ -67,7 +67,7 @@ def rename(
     title: Annotated[str | None, typer.Option("--title", "-t", help="A new title too.")] = None,
 ) -> None:
     """Rename a category; every paper and subcategory using it follows, in one atomic change."""
-    from litmap.curation import rename_category
+    from litmap.services.curation import rename_category
 
     outcome = rename_category(state.library(), old, new, title)
     _say(f"Renamed category {old} to {new}; {_papers(len(outcome.changed))} refiled.")
@@ -85,7 +85,7 @@ def move(
     top: Annotated[bool, typer.Option("--top", help="Make it a top-level category.")] = False,
 ) -> None:
     """Move a category (with its subcategories) under another parent; refuses cycles."""
-    from litmap.curation import move_category
+    from litmap.services.curation import move_category
 
     if (parent is None) == (not top):
         raise typer.BadParameter("give either --parent P or --top", param_hint="--parent")
@@ -107,7 +107,7 @@ def remove(
     ] = None,
 ) -> None:
     """Remove a category; refused while papers or subcategories use it, unless --reassign OTHER."""
-    from litmap.curation import remove_category
+    from litmap.services.curation import remove_category
 
     outcome = remove_category(state.library(), category_id, reassign)
     moved = f"; {_papers(len(outcome.changed))} refiled under {reassign}" if reassign else ""
@@ -126,7 +126,7 @@ def show(
 ) -> None:
     """Show a category: its place in the tree, description, subcategories and papers."""
     from litmap.cli.render import emit_json
-    from litmap.curation import category_report
+    from litmap.services.curation import category_report
 
     library = state.library()
     report = category_report(library, category_id)

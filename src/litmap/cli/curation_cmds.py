@@ -13,8 +13,8 @@ from litmap.cli.app import app
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from litmap.curation import Outcome
-    from litmap.stats import LibraryStats
+    from litmap.services.curation import Outcome
+    from litmap.services.stats import LibraryStats
 
 
 def keys_with_stdin(keys: Sequence[str]) -> list[str]:
@@ -105,7 +105,7 @@ def tag(
     ] = None,
 ) -> None:
     """Add or remove tags and categories on papers; rename a tag everywhere."""
-    from litmap import curation
+    from litmap.services import curation
 
     library = state.library()
     if rename:
@@ -129,7 +129,7 @@ def tags(
     from rich.table import Table
 
     from litmap.cli.render import console, emit_json
-    from litmap.stats import tag_counts
+    from litmap.services.stats import tag_counts
 
     counts = tag_counts(state.library().papers())
     if as_json:
@@ -159,8 +159,8 @@ def rm(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove papers from the library (lists them and asks first)."""
-    from litmap import curation
     from litmap.cli.render import console, paper_table
+    from litmap.services import curation
 
     if "-" in keys and not yes:
         raise typer.BadParameter(
@@ -215,9 +215,9 @@ def edit(
     import tempfile
     from pathlib import Path
 
-    from litmap import curation
     from litmap.cli.render import console, err_console
     from litmap.errors import LitmapError
+    from litmap.services import curation
 
     library = state.library()
     session = curation.begin_edit(library, key)
@@ -333,7 +333,7 @@ def stats(
 ) -> None:
     """Papers per section, year, tag and venue, and what metadata is missing."""
     from litmap.cli.render import emit_json
-    from litmap.stats import library_stats
+    from litmap.services.stats import library_stats
 
     library = state.library()
     result = library_stats(library.papers(), library.taxonomy())

@@ -10,10 +10,10 @@ from litmap.cli.app import app
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from litmap.dedupe import DuplicateGroup
-    from litmap.merge import MergeResult
+    from litmap.dedupe.groups import DuplicateGroup
+    from litmap.dedupe.merge import MergeResult
 
-DEFAULT_THRESHOLD = 80.0  # litmap.matching.DEFAULT_THRESHOLD, repeated so --help needs no core import
+DEFAULT_THRESHOLD = 80.0  # litmap.dedupe.matching.DEFAULT_THRESHOLD, repeated so --help needs no core import
 
 
 def _group_table(number: int, group: "DuplicateGroup") -> "Table":
@@ -60,7 +60,7 @@ def _shortened(value: str | None, width: int = 80) -> str | None:
 
 def _print_dropped(result: "MergeResult") -> None:
     from litmap.cli.render import err_console
-    from litmap.merge import field_text
+    from litmap.dedupe.merge import field_text
 
     for item in result.dropped:
         value, kept = _shortened(item.value), _shortened(field_text(result.paper, item.field))
@@ -116,7 +116,7 @@ def dedupe(
     if distinct:
         if merge:
             raise typer.BadParameter("--not cannot be combined with --merge", param_hint="--not")
-        from litmap.distinct import DISTINCT_FILE, mark_distinct
+        from litmap.dedupe.distinct import DISTINCT_FILE, mark_distinct
 
         first, second, new = mark_distinct(library, *distinct)
         what = "Recorded" if new else "Already recorded"
@@ -129,7 +129,7 @@ def dedupe(
     if merge:
         library.ensure_writable()
 
-    from litmap.dedupe import library_duplicates
+    from litmap.dedupe.groups import library_duplicates
 
     groups = library_duplicates(library, threshold)
     if not merge:
@@ -152,7 +152,7 @@ def dedupe(
 
 def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> None:
     from litmap.cli.render import console, emit_json
-    from litmap.merge import merge_in_library
+    from litmap.dedupe.merge import merge_in_library
 
     library = state.library()
     results = []
@@ -201,7 +201,7 @@ def merge(
 ) -> None:
     """Merge records of one paper into one; the other keys become its aliases."""
     from litmap.cli.render import console, emit_json, paper_panel
-    from litmap.merge import merge_in_library
+    from litmap.dedupe.merge import merge_in_library
 
     library = state.library()
     library.ensure_writable()

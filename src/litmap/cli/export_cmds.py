@@ -10,7 +10,7 @@ from litmap.cli import state
 from litmap.cli.app import app, fail
 
 if TYPE_CHECKING:
-    from litmap.export.scope import ExportScope
+    from litmap.services.export import ExportScope
 
 export_app = typer.Typer(
     name="export",
@@ -75,7 +75,7 @@ def bibtex(
     allow_missing: AllowMissingOpt = False,
 ) -> None:
     """Export papers as BibTeX (for bibtex and biber), e.g. exactly those a LaTeX draft cites."""
-    from litmap.export.bibtex import BibtexOptions, papers_to_bibtex
+    from litmap.formats.bibtex import BibtexOptions, papers_to_bibtex
 
     library = state.library()
     scope = _choose(keys, aux, tex, category, tag, query)
@@ -102,8 +102,8 @@ def csl_json(
     allow_missing: AllowMissingOpt = False,
 ) -> None:
     """Export papers as CSL-JSON, for pandoc (--citeproc), Zotero and other CSL tools."""
-    from litmap.export.bibtex import BibtexOptions
-    from litmap.export.csl import papers_to_csl
+    from litmap.formats.bibtex import BibtexOptions
+    from litmap.formats.csl import papers_to_csl
 
     library = state.library()
     scope = _choose(keys, aux, tex, category, tag, query)
@@ -124,7 +124,7 @@ def markdown(
     ] = None,
 ) -> None:
     """Export the reading list as a Markdown page: contents, sections, Mermaid maps, abstracts."""
-    from litmap.export.markdown import papers_to_markdown
+    from litmap.formats.markdown import papers_to_markdown
 
     library = state.library()
     taxonomy = library.taxonomy()
@@ -155,7 +155,7 @@ def _choose(
     query: str | None,
 ) -> "ExportScope":
     """The papers to export, keys read from stdin where ``-`` is given."""
-    from litmap.export.scope import choose_papers
+    from litmap.services.export import choose_papers
 
     wanted: list[str] = []
     for key in keys or []:

@@ -12,7 +12,7 @@ from litmap.cli import state
 from litmap.cli.app import app
 
 if TYPE_CHECKING:
-    from litmap.ingest import IngestOptions, IngestResult, Outcome, ProgressHook
+    from litmap.services.ingest import IngestOptions, IngestResult, Outcome, ProgressHook
 
 #: Imports smaller than this finish before a bar would be worth drawing.
 IMPORT_BAR_THRESHOLD = 200
@@ -93,7 +93,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add papers by arXiv id, DOI, BibTeX entry, or by hand."""
-    from litmap.ingest import (
+    from litmap.services.ingest import (
         IngestOptions,
         ManualEntry,
         add_identifiers,
@@ -175,7 +175,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import every entry of a BibTeX file (Zotero, Better BibTeX, JabRef, Mendeley, by hand)."""
-    from litmap.ingest import IngestOptions, import_bibtex
+    from litmap.services.ingest import IngestOptions, import_bibtex
 
     options = IngestOptions(
         categories=tuple(category or ()), tags=tuple(tag or ()), force=force, keep_keys=keep_keys, dry_run=dry_run
@@ -189,7 +189,7 @@ def import_(
 
 def _read_bibtex_argument(argument: str) -> tuple[str, str]:
     """The text of ``argument`` (a path, or - for stdin) and the name to show for it."""
-    from litmap.ingest import read_bib_file
+    from litmap.services.ingest import read_bib_file
 
     if argument == "-":
         return sys.stdin.read(), "<stdin>"

@@ -24,8 +24,8 @@ def init(
     ] = False,
 ) -> None:
     """Create a new library: litmap.toml, taxonomy.toml and a papers/ folder."""
-    from litmap.admin import init_library
     from litmap.cli.render import console
+    from litmap.services.admin import init_library
 
     library = init_library(path, name=name, from_bundled=from_bundled)
     count = len(library.keys())
@@ -39,8 +39,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Problems as a JSON list.")] = False,
 ) -> None:
     """Validate the whole library; print every problem and exit 1 if there is any."""
-    from litmap.check import check_library
     from litmap.cli.render import console, emit_json, err_console
+    from litmap.services.check import check_library
 
     library = state.library()
     problems = check_library(library)
@@ -69,7 +69,7 @@ def tree(
     from rich.tree import Tree
 
     from litmap.cli.render import console, emit_json
-    from litmap.stats import category_counts
+    from litmap.services.stats import category_counts
 
     library = state.library()
     taxonomy = library.taxonomy()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from litmap.search import Hit, Results
+    from litmap.services.search import Hit, Results
 
 DEFAULT_LIMIT = 20
 MATCH_STYLE = "bold yellow"
@@ -108,8 +108,8 @@ def search(
     keys_only: Annotated[bool, typer.Option("--keys", help="Only the citekeys, one per line (for pipes).")] = False,
 ) -> None:
     """Search the library: ranked by relevance, typo-tolerant, with field filters."""
-    from litmap.search import parse_query, query_from_args
-    from litmap.search import search as run_search
+    from litmap.services.search import parse_query, query_from_args
+    from litmap.services.search import search as run_search
     from litmap.store.index import Index
 
     parsed = parse_query(query_from_args(query))

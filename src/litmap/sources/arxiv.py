@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from litmap.errors import SourceError
+from litmap.formats.latex_text import latex_to_text, squash
 from litmap.identifiers import arxiv_version, normalize_arxiv_id
-from litmap.latex_decode import latex_to_text, squash
 from litmap.models import Author, Paper
 from litmap.sources import PLACEHOLDER_KEY, Lookup
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body

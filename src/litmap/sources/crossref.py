@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from litmap.bibtex_in import page_range
 from litmap.errors import SourceError
+from litmap.formats.bibtex_read import page_range
+from litmap.formats.latex_text import squash
 from litmap.identifiers import normalize_doi
-from litmap.latex_decode import squash
 from litmap.models import Author, Paper
 from litmap.sources import PLACEHOLDER_KEY, Lookup
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body

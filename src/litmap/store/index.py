@@ -41,7 +41,7 @@ INDEX_FILE = "index.sqlite3"
 PAPERS_DIR = "papers"
 TAXONOMY_FILE = "taxonomy.toml"
 
-#: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.search`).
+#: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
 COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
 #: A file modified this close to an index update is re-read next time (mtime granularity, as git's "racy" files).
 RACY_NS = 1_000_000_000

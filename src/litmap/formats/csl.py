@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from litmap.export.bibtex import DEFAULT_WEB_VENUES
+from litmap.formats.bibtex import DEFAULT_WEB_VENUES
 from litmap.models import Author, Paper
 
 #: litmap entry type -> CSL item type.

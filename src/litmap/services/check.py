@@ -105,7 +105,7 @@ def check_library(library: Library) -> list[Problem]:
                             field_line(text, "categories"),
                         )
                     )
-    from litmap.distinct import distinct_path, distinct_problems
+    from litmap.dedupe.distinct import distinct_path, distinct_problems
 
     known = set(owners) | {path.stem for path in library.paper_files()}
     where = str(distinct_path(library))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litmap.drafts import ALL, Citation, DraftScan, scan_aux, scan_tex
+from litmap.drafts.latex import ALL, Citation, DraftScan, scan_aux, scan_tex
 from litmap.errors import UnknownKey
 from litmap.models import Paper
 from litmap.selection import select
@@ -103,7 +103,7 @@ def _key_of(item: Citation | str) -> str:
 
 def _matching_query(library: Library, papers: list[Paper], query: str) -> list[Paper]:
     """``papers`` that the search engine (``litmap search``'s query language) finds for ``query``."""
-    from litmap.search import parse_query, search
+    from litmap.services.search import parse_query, search
     from litmap.store.index import Index
 
     parsed = parse_query(query)

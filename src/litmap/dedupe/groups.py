@@ -1,6 +1,6 @@
 """Grouping every duplicate in a library: which records are one paper, why, and how sure.
 
-The pairs come from the one matcher (:class:`litmap.matching.Matcher`); this module joins them into
+The pairs come from the one matcher (:class:`litmap.dedupe.matching.Matcher`); this module joins them into
 groups, surest links first, never putting two papers declared distinct into the same group.
 """
 
@@ -10,11 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from litmap.matching import DEFAULT_THRESHOLD, Matcher, published_doi
+from litmap.dedupe.matching import DEFAULT_THRESHOLD, Matcher, published_doi
 from litmap.models import Paper
 
 if TYPE_CHECKING:
-    from litmap.distinct import DistinctPairs
+    from litmap.dedupe.distinct import DistinctPairs
     from litmap.store.library import Library
 
 
@@ -150,6 +150,6 @@ def find_duplicates(
 
 def library_duplicates(library: Library, threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateGroup]:
     """Every group of duplicates in ``library``, honouring its distinct pairs."""
-    from litmap.distinct import load_distinct
+    from litmap.dedupe.distinct import load_distinct
 
     return find_duplicates(library.papers(), load_distinct(library), threshold)

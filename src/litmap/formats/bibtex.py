@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litmap.errors import InvalidValue
-from litmap.export.latex import escape, verbatim
-from litmap.export.protect import ProtectedTerms
+from litmap.formats.latex_escape import escape, verbatim
+from litmap.formats.protect import ProtectedTerms
 from litmap.models import MONTHS, Author, Paper
 
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.

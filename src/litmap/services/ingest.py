@@ -3,7 +3,7 @@
 Every use case returns an :class:`IngestResult` (what was added, what was already there and under
 which key, what failed and why) and never prints. The steps are always the same: the options are
 checked (categories against the taxonomy, the key), each candidate is compared with the library
-(and with the papers of the same run) by the one :class:`~litmap.matching.Matcher`, new papers get a
+(and with the papers of the same run) by the one :class:`~litmap.dedupe.matching.Matcher`, new papers get a
 key from the library's citekey pattern and today's ``added`` date, and all of them are written as one
 atomic change. The duplicate check comes before the read-only check, so asking the bundled library
 for a paper it holds answers with its key instead of an error; identifiers are checked against the
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from litmap.dedupe.matching import Matcher
 from litmap.errors import InvalidValue, LitmapError
 from litmap.identifiers import arxiv_id_from_doi, normalize_arxiv_id, normalize_doi
 from litmap.keys import make_key
-from litmap.matching import Matcher
 from litmap.models import Author, Paper, validate_citekey
 from litmap.sources import PLACEHOLDER_KEY, Source, SourceSettings
 from litmap.store import Library
@@ -396,7 +396,7 @@ def import_bibtex(
     progress: ProgressHook | None = None,
 ) -> IngestResult:
     """Add every entry of a .bib text; a malformed entry is reported (with its line) and skipped."""
-    from litmap.bibtex_in import parse_bibtex
+    from litmap.formats.bibtex_read import parse_bibtex
 
     options = options or IngestOptions()
     session = _Admission(library, options)
@@ -424,7 +424,7 @@ _OPTION_OF_FIELD = {"authors": "--author", "type": "--type", "arxiv": "--arxiv",
 
 def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
     """Add one paper typed by hand; nothing is fetched (identifiers are recorded as given)."""
-    from litmap.bibtex_in import validation_message
+    from litmap.formats.bibtex_read import validation_message
 
     options = options or IngestOptions()
     session = _Admission(library, options)

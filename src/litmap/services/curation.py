@@ -151,7 +151,7 @@ def tag_papers(
 def rename_tag(library: Library, old: str, new: str) -> Outcome:
     """Rename the tag ``old`` to ``new`` on every paper that has it, as one atomic change."""
     from litmap.fuzzy import closest
-    from litmap.stats import tag_counts
+    from litmap.services.stats import tag_counts
 
     old, new = validate_tag(old), validate_tag(new)
     if old == new:
@@ -259,7 +259,7 @@ class CategoryReport:
 def category_report(library: Library, category_id: str) -> CategoryReport:
     """The category, its place in the tree, its subcategories (with paper counts) and its papers."""
     from litmap.selection import select
-    from litmap.stats import category_counts
+    from litmap.services.stats import category_counts
 
     taxonomy = library.taxonomy()
     category = taxonomy.get(category_id)
@@ -285,7 +285,7 @@ def papers_to_remove(library: Library, keys: Iterable[str]) -> list[Paper]:
 
 def remove_papers(library: Library, keys: Iterable[str]) -> list[str]:
     """Remove the papers ``keys`` as one atomic change (with their distinct pairs); return their keys."""
-    from litmap.distinct import load_distinct, stage_distinct
+    from litmap.dedupe.distinct import load_distinct, stage_distinct
 
     with library.writing() as changes:
         papers = resolve_papers(library, keys)

@@ -31,7 +31,7 @@ from litmap.keys import STOPWORDS
 from litmap.models import Author, Paper
 
 if TYPE_CHECKING:
-    from litmap.distinct import DistinctPairs
+    from litmap.dedupe.distinct import DistinctPairs
     from litmap.store.library import Library
 
 #: Default minimum score (0-100) of a fuzzy match: the title similarity less the author penalty.
@@ -76,7 +76,7 @@ class Match:
 def fold_text(text: str) -> str:
     """Text folded for comparison: LaTeX decoded, accents dropped, ASCII, case-folded, punctuation to spaces."""
     if "\\" in text:
-        from litmap.latex_decode import latex_to_text
+        from litmap.formats.latex_text import latex_to_text
 
         text = latex_to_text(text)
     if not text.isascii():
@@ -322,7 +322,7 @@ class Matcher:
     @classmethod
     def for_library(cls, library: Library, threshold: float = DEFAULT_THRESHOLD) -> Matcher:
         """A matcher over every paper of ``library``, honouring its recorded distinct pairs."""
-        from litmap.distinct import load_distinct
+        from litmap.dedupe.distinct import load_distinct
 
         return cls(library.papers(), distinct=load_distinct(library), threshold=threshold)
 

@@ -4,7 +4,7 @@ bibtexparser 2 splits the file into blocks; litmap evaluates the values itself s
 is treated alike, including those bibtexparser flags: ``@string`` macros (case-insensitive, also
 inside ``#`` concatenations), the standard month macros, ``crossref`` (a child inherits its
 parent's fields, the parent's title becoming its booktitle; a ``@proceedings`` that only serves as
-a parent is not imported as a paper), LaTeX accents and escapes to Unicode (``latex_decode``), and
+a parent is not imported as a paper), LaTeX accents and escapes to Unicode (``latex_text``), and
 every field litmap has no place for kept in ``Paper.extra``. A malformed entry becomes a
 :class:`BibItem` with the line it starts on and the reason, and never stops the rest.
 
@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
-from litmap.latex_decode import latex_to_paragraphs, latex_to_text, squash
 from litmap.models import KNOWN_FIELDS, Author, Paper, parse_month
 from litmap.sources import PLACEHOLDER_KEY
 

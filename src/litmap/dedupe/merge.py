@@ -8,7 +8,7 @@ so drafts citing an old key still resolve. Every value of any record that the me
 not keep (another title, author list, URL, abstract, year, venue, DOI, arXiv id, extra field) is
 reported in :attr:`MergeResult.dropped`.
 
-:func:`merge_in_library` first checks with the one matcher (:func:`litmap.matching.compare`) that
+:func:`merge_in_library` first checks with the one matcher (:func:`litmap.dedupe.matching.compare`) that
 every record is the same paper as the kept one and that no pair was declared distinct; ``force``
 skips that check.
 """
@@ -21,13 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from litmap.dedupe.matching import arxiv_of, published_doi
 from litmap.errors import InvalidValue, LitmapError
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
-from litmap.matching import arxiv_of, published_doi
 from litmap.models import Paper
 
 if TYPE_CHECKING:
-    from litmap.distinct import DistinctPairs
+    from litmap.dedupe.distinct import DistinctPairs
     from litmap.store.library import Library
 
 T = TypeVar("T")
@@ -162,7 +162,7 @@ def _folded(text: str) -> str:
 
 def _kept(field: str, record: Paper, merged: Paper) -> bool:
     """Whether ``merged`` keeps what ``record`` holds in ``field``: the same value, or one that says more."""
-    from litmap.matching import author_key, normalize_title
+    from litmap.dedupe.matching import author_key, normalize_title
 
     mine, theirs = field_text(record, field), field_text(merged, field)
     if mine is None or mine == theirs:
@@ -206,7 +206,7 @@ def mismatch(kept: Paper, other: Paper, distinct: DistinctPairs | None = None) -
     A pair recorded in ``distinct.toml`` is never the same paper; otherwise the reason names what
     differs: the titles, the authors, the identifiers or the years.
     """
-    from litmap.matching import (
+    from litmap.dedupe.matching import (
         DEFAULT_THRESHOLD,
         MAX_YEAR_GAP,
         author_agreement,
@@ -264,7 +264,7 @@ def merge_in_library(
     ``force``, a record the matcher does not find to be the kept paper, or one recorded as distinct
     from it, is refused (InvalidValue, nothing written).
     """
-    from litmap.distinct import load_distinct, stage_distinct
+    from litmap.dedupe.distinct import load_distinct, stage_distinct
 
     library.ensure_writable()
     _ordered(papers, keep)

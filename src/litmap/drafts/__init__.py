@@ -1,0 +1,1 @@
+"""Draft scanning: which keys a document cites, with the file and line of each citation."""
