@@ -9,6 +9,7 @@ from litmap.cli import (  # noqa: F401
     ingest_cmds,
     library_cmds,
     paper_cmds,
+    reading_cmds,
     search_cmd,
 )
 from litmap.cli.app import app, main
