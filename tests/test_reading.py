@@ -101,3 +101,70 @@ def test_note_on_the_bundled_library_is_refused(invoke, monkeypatch: pytest.Monk
     result = invoke("note", "elhage2022toy")
     assert result.exit_code == 1
     assert "litmap init" in result.stderr
+
+
+def _pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.4\n% a test file\n")
+    return path
+
+
+def test_attach_copies_the_file_records_it_and_open_prefers_it(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = _pdf(tmp_path / "download.pdf")
+    result = invoke("attach", "elhage2022toy", str(source))
+    assert result.exit_code == 0, result.stderr
+    stored = bundled_copy / "files" / "elhage2022toy.pdf"
+    assert stored.read_bytes() == source.read_bytes() and source.exists()
+    assert 'files = ["files/elhage2022toy.pdf"]' in (bundled_copy / "papers" / "elhage2022toy.toml").read_text()
+    assert invoke("open", "elhage2022toy", "--print").stdout.strip() == str(stored)
+    assert "files/elhage2022toy.pdf" in invoke("show", "elhage2022toy").stdout
+    assert invoke("check").exit_code == 0
+
+
+def test_attach_move_and_link(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    moved = _pdf(tmp_path / "a.pdf")
+    assert invoke("attach", "elhage2022toy", str(moved), "--move").exit_code == 0
+    assert not moved.exists() and (bundled_copy / "files" / "elhage2022toy.pdf").is_file()
+    linked = _pdf(tmp_path / "b.pdf")
+    assert invoke("attach", "elhage2022toy", str(linked), "--link").exit_code == 0
+    second = bundled_copy / "files" / "elhage2022toy-2.pdf"
+    assert second.is_symlink() and second.resolve() == linked.resolve()
+    again = invoke("attach", "elhage2022toy", str(linked))
+    assert again.exit_code == 1 and "already attached" in again.stderr
+
+
+def test_attach_a_missing_file_is_one_line_and_records_nothing(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = (bundled_copy / "papers" / "elhage2022toy.toml").read_bytes()
+    result = invoke("attach", "elhage2022toy", str(tmp_path / "nope.pdf"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {tmp_path / 'nope.pdf'}: no such file"
+    assert (bundled_copy / "papers" / "elhage2022toy.toml").read_bytes() == before
+
+
+def test_check_reports_missing_and_orphaned_attachments(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke("attach", "elhage2022toy", str(_pdf(tmp_path / "a.pdf"))).exit_code == 0
+    (bundled_copy / "files" / "elhage2022toy.pdf").unlink()
+    _pdf(bundled_copy / "files" / "stray.pdf")
+    result = invoke("check")
+    assert result.exit_code == 1
+    out = result.stdout + result.stderr
+    assert "files/elhage2022toy.pdf: attached file of elhage2022toy is missing" in out
+    assert "files/stray.pdf: no paper records this file" in out
+
+
+def test_rm_removes_the_attachments_with_the_paper(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = _pdf(tmp_path / "a.pdf")
+    assert invoke("attach", "elhage2022toy", str(source), "--link").exit_code == 0
+    result = invoke("rm", "elhage2022toy", "--yes")
+    assert result.exit_code == 0
+    assert "files/elhage2022toy.pdf" in result.stdout
+    assert not (bundled_copy / "files" / "elhage2022toy.pdf").is_symlink()
+    assert source.exists()  # a link goes, never the file it points to
+    assert invoke("check").exit_code == 0
+
+
+def test_a_paper_file_naming_a_file_outside_the_library_is_invalid(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    paper = bundled_copy / "papers" / "elhage2022toy.toml"
+    paper.write_text(paper.read_text().replace('title = "', 'files = ["../../etc/passwd"]\ntitle = "', 1))
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert "must be a path inside the library" in result.stdout + result.stderr

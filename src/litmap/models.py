@@ -45,6 +45,7 @@ RECORD_FIELDS = (
     "note",
     "added",
     "aliases",
+    "files",
 )
 #: The long free-text field, written last so a file reads metadata first.
 TRAILING_FIELDS = ("abstract",)
@@ -159,6 +160,7 @@ class Paper(BaseModel):
     note: str | None = None
     added: dt.date | None = None
     aliases: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
     extra: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("key")
@@ -236,6 +238,15 @@ class Paper(BaseModel):
         cleaned = [v.strip() for v in value]
         if any(not v for v in cleaned):
             raise ValueError("empty category or tag")
+        return _unique(cleaned)
+
+    @field_validator("files")
+    @classmethod
+    def _files(cls, value: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in value]
+        for v in cleaned:
+            if not v or v.startswith("/") or ".." in v.replace("\\", "/").split("/"):
+                raise ValueError(f"attached file {v!r} must be a path inside the library (like files/KEY.pdf)")
         return _unique(cleaned)
 
     @field_validator("categories")

@@ -175,6 +175,9 @@ def rm(
                 console.print(f"{key} is an old key (alias) of {paper.key}: the whole paper goes.", markup=False)
     count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}"
     console.print(paper_table(papers, library.taxonomy(), caption=f"{count} to remove"))
+    attached = [name for paper in papers for name in paper.files]
+    if attached:
+        console.print(f"Their attached files go too: {', '.join(attached)}", markup=False)
     if not yes and not typer.confirm(
         "Remove this paper?" if len(papers) == 1 else f"Remove these {count}?", default=False
     ):

@@ -1,4 +1,4 @@
-"""Commands that take a reader to the paper: open, note."""
+"""Commands that take a reader to the paper: open, attach, note."""
 
 from typing import Annotated
 
@@ -90,3 +90,33 @@ def note(
         typer.echo(text if text is not None else f"No notes on {paper.key} yet: litmap note {paper.key} starts them.")
         return
     run_editor(ensure_note(library, paper))
+
+
+@app.command(
+    epilog="[bold]Examples[/]\n\n"
+    "  litmap attach elhage2022toy ~/Downloads/2209.10652.pdf\n\n"
+    "  litmap attach elhage2022toy paper.pdf --move\n\n"
+    "  litmap attach elhage2022toy /shared/pdfs/toy.pdf --link\n\n"
+    "The file is stored as files/KEY.pdf in the library ([files] folder in litmap.toml names another folder).",
+)
+def attach(
+    key: Annotated[str, typer.Argument(help="Citekey of the paper.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The file to attach (a PDF, usually).")],
+    move: Annotated[bool, typer.Option("--move", help="Move the file into the library.")] = False,
+    copy: Annotated[bool, typer.Option("--copy", help="Copy the file into the library (the default).")] = False,
+    link: Annotated[bool, typer.Option("--link", help="Store a symbolic link to the file where it is.")] = False,
+) -> None:
+    """Attach a file (a PDF) to a paper; litmap open then opens it."""
+    from pathlib import Path
+
+    from litmap.cli.render import console
+    from litmap.errors import InvalidValue
+    from litmap.services.attachments import attach as attach_file
+
+    modes = [mode for mode, wanted in (("move", move), ("copy", copy), ("link", link)) if wanted]
+    if len(modes) > 1:
+        raise InvalidValue("choose one of --move, --copy and --link")
+    library = state.library()
+    paper, stored = attach_file(library, key, Path(file), modes[0] if modes else "copy")  # type: ignore[arg-type]
+    verb = {"move": "Moved", "link": "Linked"}.get(modes[0] if modes else "copy", "Copied")
+    console.print(f"{verb} {file} to {stored.relative_to(library.root)}, attached to {paper.key}.", markup=False)

@@ -116,6 +116,7 @@ def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
     row("Note", paper.note)
     row("Added", paper.added.isoformat() if paper.added else None)
     row("Aliases", ", ".join(paper.aliases))
+    row("Files", "\n".join(paper.files))
     for name, value in sorted(paper.extra.items()):
         row(name, value)
     body: list[Any] = [grid]

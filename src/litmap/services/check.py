@@ -106,6 +106,11 @@ def check_library(library: Library) -> list[Problem]:
                         )
                     )
     from litmap.dedupe.distinct import distinct_path, distinct_problems
+    from litmap.services.attachments import attachment_problems
+
+    problems += [
+        Problem(str(library.root / a.path), a.message) for a in attachment_problems(library, [p for *_, p in loaded])
+    ]
 
     known = set(owners) | {path.stem for path in library.paper_files()}
     where = str(distinct_path(library))

@@ -284,8 +284,12 @@ def papers_to_remove(library: Library, keys: Iterable[str]) -> list[Paper]:
 
 
 def remove_papers(library: Library, keys: Iterable[str]) -> list[str]:
-    """Remove the papers ``keys`` as one atomic change (with their distinct pairs); return their keys."""
+    """Remove the papers ``keys`` as one atomic change (with their distinct pairs); return their keys.
+
+    Their attached files go with them, once the papers are gone (see :mod:`litmap.services.attachments`).
+    """
     from litmap.dedupe.distinct import load_distinct, stage_distinct
+    from litmap.services.attachments import remove_attachments
 
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
@@ -294,6 +298,7 @@ def remove_papers(library: Library, keys: Iterable[str]) -> list[str]:
         pairs = load_distinct(library)
         if pairs.discard_keys(key for paper in papers for key in paper.all_keys):
             stage_distinct(library, changes, pairs)
+    remove_attachments(library, papers)
     return [p.key for p in papers]
 
 
