@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED
-from litmap.drafts.latex import ALL, scan_aux, scan_tex
+from litmap.drafts.aux import scan_aux
+from litmap.drafts.latex import scan_tex
+from litmap.drafts.scan import ALL
 from litmap.errors import InvalidValue
 
 DRAFT = r"""\documentclass{article}
@@ -153,3 +155,64 @@ def test_unread_inputs_are_noted_on_stderr(invoke, tmp_path: Path) -> None:  # t
     result = invoke("--library", str(BUNDLED), "export", "bibtex", "--tex", str(draft))
     assert result.exit_code == 0
     assert "Note: not followed:" in result.stderr and "glyphtounicode" in result.stderr
+
+
+# -- every natbib and biblatex citation command (issue 11, item 5) ------------------------------
+
+NATBIB_AND_BIBLATEX = r"""
+\Citet{k1} \Citep[p.~2]{k2} \Cite{k3} \Citet*{k4} \Citeauthor*{k5} \Citealt{k6} \Citealp*[see][]{k7}
+\citealt{k8} \citeyearpar{k9} \citenum{k10} \citetalias{k11} \Citepalias{k12} \citefullauthor{k13}
+\cites(see)(and more)[a][b]{k14}[c]{k15}{k16} \Cites{k17}{k18}
+\autocites[1]{k19}[2]{k20} \Autocites{k21} \textcites{k22}{k23} \Textcites{k24}
+\parencites[see][]{k25}{k26} \Parencites{k27} \footcites{k28}{k29} \smartcites{k30} \supercites{k31}
+\footcite[3]{k32} \Footcite{k33} \smartcite{k34} \Smartcite{k35} \supercite{k36} \fullcite{k37}
+\footfullcite{k38} \footcitetext{k39} \Parencite*{k40} \citetitle*{k41} \Citetitle{k42} \citedate{k43}
+\citeurl{k44} \citeyear*{k45} \volcite[see]{2}[45]{k46} \Pvolcite{3}{k47} \notecite[pre][post]{k48}
+\citename{k49}{author} \citefield{k50}[emph]{title} \citelist{k51}{publisher} \nocite{k52}
+\Autocite*{k53} \Textcite[p.~3]{k54} \citeA{k55}
+"""
+
+
+def test_capitalised_starred_and_multi_cite_commands_are_all_read(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.tex"
+    draft.write_text(NATBIB_AND_BIBLATEX, encoding="utf-8")
+    scan = scan_tex(draft)
+    assert scan.keys == [f"k{n}" for n in range(1, 56)]
+    assert scan.warnings == []
+
+
+def test_an_unknown_cite_command_is_a_warning_with_file_and_line(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.tex"
+    draft.write_text(
+        "\\citestyle{plainnat}\\DeclareCiteCommand{\\foo}{}{}{}{}\n"
+        "Known \\cite{a}.\nOdd \\mycitefoo[p.~2]{b} and \\mycitefoo{c}.\n"
+        "\\citeindextrue \\AtEveryCitekey{\\clearfield{note}}\n",
+        encoding="utf-8",
+    )
+    scan = scan_tex(draft)
+    assert scan.keys == ["a"]
+    assert scan.warnings == [
+        f"{draft}:3: \\mycitefoo is not a citation command litmap knows (used 2 times); its keys are not exported"
+    ]
+
+
+def test_a_citation_macro_the_draft_defines_is_followed(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.tex"
+    draft.write_text(
+        "\\newcommand{\\mycite}[1]{\\citep{#1}}\n\\newcommand\\pcite[2][]{\\parencite[#1]{#2}}\n"
+        "\\def\\ocite#1{\\cite{#1}}\n\\newcommand{\\citeme}{\\textbf{me}}\n"
+        "\\mycite{a,b} \\pcite[p.~3]{c} \\pcite{d} \\ocite{e} \\citeme{}\n",
+        encoding="utf-8",
+    )
+    scan = scan_tex(draft)
+    assert scan.keys == ["a", "b", "c", "d", "e"]
+    assert scan.warnings == []
+
+
+def test_capitalised_citations_are_exported_and_unknown_commands_warned(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    draft = write_draft(tmp_path, "\\Citet{elhage2022toy} \\Citeauthor*{olah2020zoom}\n\\citeinline{power2022grokking}")
+    result = invoke("--library", str(BUNDLED), "export", "bibtex", "--tex", str(draft))
+    assert result.exit_code == 0, result.stderr
+    assert exported_keys(result.stdout) == ["elhage2022toy", "olah2020zoom"]
+    warning = f"Warning: {draft}:4: \\citeinline is not a citation command litmap knows (used once)"
+    assert warning + "; its keys are not exported" in result.stderr

@@ -183,6 +183,8 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", noun: str, al
     _write(text, output)
     for line in scope.unread:
         _note(f"Note: not followed: {line}")
+    for line in scope.warnings:
+        _note(f"Warning: {line}")
     for paper_key, used, other in scope.double_cited:
         _note(f"Warning: {used!r} and {other!r} are the same paper ({paper_key}); exported as {used!r}")
     if output is not None:

@@ -1,83 +1,33 @@
-"""The citekeys a LaTeX draft cites, read from its ``.tex`` sources or from the ``.aux`` LaTeX wrote.
+"""The citekeys a LaTeX draft cites, read from its ``.tex`` sources.
 
-From ``.tex``: every citation command of LaTeX, natbib and biblatex (``\\cite``, ``\\citep``,
-``\\citet``, ``\\citeauthor``, ``\\autocite``, ``\\parencite``, ``\\textcite``, ``\\footcite``, the
-capitalised and starred forms, optional arguments, biblatex's multi-citations ``\\cites{a}[p.~3]{b}``)
-and ``\\nocite``, following ``\\input``, ``\\include`` and ``\\subfile``; comments are skipped.
-From ``.aux``: the ``\\citation`` lines of BibTeX and biblatex's ``\\abx@aux@cite``, following the
-``\\@input`` lines that ``\\include`` leaves. ``\\nocite{*}`` is reported as :data:`ALL`.
+Every citation command of LaTeX, natbib and biblatex (see :mod:`litmap.drafts.latex_commands`):
+capitalised and starred forms, pre- and post-notes, biblatex's multi-citations
+(``\\cites(pre)(post)[a][b]{k1}[c]{k2}``), ``\\nocite`` (``\\nocite{*}`` is :data:`ALL`), and the
+citation macros the draft defines itself (``\\newcommand{\\mycite}[1]{\\citep{#1}}``). Files named by
+``\\input``, ``\\include`` and ``\\subfile`` are followed; comments are skipped. A command with "cite"
+in its name that litmap does not know, given a braced argument, is a warning at its first use,
+never a silent miss.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from litmap.errors import InvalidValue
+from litmap.drafts.latex_commands import layout_of, takes_no_keys
+from litmap.drafts.scan import ALL, Citation, DraftScan, DraftWalk, LineIndex
 
-#: The key ``\nocite{*}`` cites: every entry of the bibliography.
-ALL = "*"
+__all__ = ["ALL", "Citation", "DraftScan", "scan_tex"]
 
-_CITE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*)\s*(\*?)")
-#: Commands with "cite" in their name that do not take keys.
-_NOT_CITATIONS = frozenset(
-    {
-        "citestyle",
-        "citetext",
-        "citesetup",
-        "citereset",
-        "citeindextype",
-        "citeindextrue",
-        "citeindexfalse",
-        "citetrackertrue",
-        "citetrackerfalse",
-        "citeleft",
-        "citeright",
-        "citepunct",
-        "citedash",
-        "citecolon",
-        "citeform",
-        "citenumfont",
-        "citeauthoryear",
-        "citeyearpunct",
-        "bibcitecolon",
-        "pagetrackertrue",
-    }
-)
+_CITE = re.compile(r"\\([A-Za-z]*[Cc]ite[A-Za-z]*)\s*\*?")
 _INCLUDE = re.compile(r"\\(input|include|subfile|subfileinclude)\s*(?:\{([^}]*)\}|([^\s{}\\%]+))")
-_AUX_CITE = re.compile(r"\\(?:citation|abx@aux@cite)\s*(?:\{\d+\})?\{([^}]*)\}")
-_AUX_INPUT = re.compile(r"\\@input\{([^}]*)\}")
+_DEFINITION = re.compile(
+    r"\\(?:(?:re|provide)?newcommand|DeclareRobustCommand)\*?\s*(?:\{\s*\\(?P<new>[A-Za-z]+)\s*\}|\\(?P<newb>[A-Za-z]+))"
+    r"\s*(?:\[\s*(?P<count>\d)\s*\])?\s*(?P<default>\[)?"
+    r"|\\[egx]?def\s*\\(?P<def>[A-Za-z]+)(?P<params>(?:#\d)*)\s*(?=\{)"
+)
 _COMMENT = re.compile(r"(?<!\\)%.*")
-_MAX_DEPTH = 50
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One cited key and where it was first cited (file and line)."""
-
-    key: str
-    path: Path
-    line: int
-
-    @property
-    def where(self) -> str:
-        """``file:line``, as editors and compilers print locations."""
-        return f"{self.path}:{self.line}"
-
-
-@dataclass
-class DraftScan:
-    """What a scan found: citations in order of first appearance, and inputs it could not follow."""
-
-    citations: list[Citation] = field(default_factory=list)
-    unread: list[str] = field(default_factory=list)
-
-    @property
-    def keys(self) -> list[str]:
-        """The cited keys, each once."""
-        return [c.key for c in self.citations]
+_PARAMETER = re.compile(r"#(\d)")
 
 
 def scan_tex(path: Path) -> DraftScan:
@@ -86,62 +36,102 @@ def scan_tex(path: Path) -> DraftScan:
     Inputs are resolved as LaTeX does, from the main file's folder, ``.tex`` added when missing; an
     input that is not there (a TeX system file such as ``glyphtounicode``) is listed in ``unread``.
     """
-    return _scan(Path(path), f"no such draft: {path}", _scan_tex)
-
-
-def scan_aux(path: Path) -> DraftScan:
-    """Every key in an ``.aux`` file and the ``.aux`` files it inputs (``\\include``)."""
-    return _scan(Path(path), f"no such aux file: {path} (run LaTeX on the draft first)", _scan_aux)
-
-
-def _scan(path: Path, missing: str, walk: Callable[..., None]) -> DraftScan:
-    if not path.is_file():
-        raise InvalidValue(missing)
-    scan = DraftScan()
-    found: dict[str, Citation] = {}
-    walk(path, path.parent, found, [], scan.unread)
-    scan.citations = list(found.values())
+    walk = _TexWalk(Path(path))
+    scan = walk.run(f"no such draft: {path}")
+    scan.warnings.extend(walk.unknown_commands())
     return scan
 
 
-def _read(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InvalidValue(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+class _TexWalk(DraftWalk):
+    """One scan of a ``.tex`` tree: citations, the macros the draft defines, unknown commands."""
+
+    def __init__(self, main: Path) -> None:
+        super().__init__(main)
+        #: Macros the draft defines: name -> the mandatory argument that holds keys (None: no keys).
+        self.macros: dict[str, int | None] = {}
+        #: Unknown ``\...cite...{}`` commands: name -> (first place, uses).
+        self.unknown: dict[str, tuple[str, int]] = {}
+
+    def read(self, path: Path, text: str) -> None:
+        body = "\n".join(_COMMENT.sub("", line) for line in text.splitlines())
+        lines = LineIndex(body)
+        events: list[tuple[int, int, re.Match[str]]] = []
+        events += [(m.start(), 0, m) for m in _DEFINITION.finditer(body)]
+        events += [(m.start(), 1, m) for m in _INCLUDE.finditer(body)]
+        events += [(m.start(), 2, m) for m in _CITE.finditer(body)]
+        for start, kind, match in sorted(events, key=lambda e: (e[0], e[1])):
+            if kind == 0:
+                self._define(body, match)
+            elif kind == 1:
+                self._include(path, lines.line(start), match)
+            else:
+                self._cite(body, path, lines.line(start), match)
+
+    def _include(self, path: Path, line: int, match: re.Match[str]) -> None:
+        name = (match.group(2) or match.group(3) or "").strip()
+        child = _tex_file(self.root, name) if name else None
+        if child is not None:
+            self.walk(child)
+        elif name:
+            self.scan.unread.append(
+                f"{path}:{line}: \\{match.group(1)}{{{name}}} (no {name} or {name}.tex in {self.root})"
+            )
+
+    def _cite(self, body: str, path: Path, line: int, match: re.Match[str]) -> None:
+        name = match.group(1)
+        layout = layout_of(name)
+        if layout is not None:
+            arguments = _arguments(body, match.end(), 1 if layout == "single" else None)
+            chosen = arguments[1::2] if layout == "volume" else arguments
+            keys = [key for argument in chosen for key in _keys(argument)]
+        elif name in self.macros:
+            index = self.macros[name]
+            arguments = _arguments(body, match.end(), index + 1) if index is not None else []
+            keys = _keys(arguments[index]) if index is not None and len(arguments) > index else []
+        else:
+            if not takes_no_keys(name) and _arguments(body, match.end(), 1):
+                where, uses = self.unknown.get(name, (f"{path}:{line}", 0))
+                self.unknown[name] = (where, uses + 1)
+            return
+        for key in keys:
+            self.cite(key, path, line)
+
+    def _define(self, body: str, match: re.Match[str]) -> None:
+        """Learn a macro the draft defines; one that passes an argument on as keys cites too."""
+        name = match.group("new") or match.group("newb") or match.group("def")
+        if match.group("def"):
+            mandatory = [True] * match.group("params").count("#")
+        else:
+            count = int(match.group("count") or 0)
+            mandatory = [not match.group("default")] + [True] * (count - 1) if count else []
+        position = _skip_optional(body, match.start("default")) if match.group("default") else match.end()
+        while position < len(body) and body[position].isspace():
+            position += 1
+        end = _closing(body, position, "{", "}") if body.startswith("{", position) else -1
+        self.macros[name] = _key_parameter(body[position + 1 : end], mandatory) if end > 0 else None
+
+    def unknown_commands(self) -> list[str]:
+        """One warning per unknown citation command, at its first use."""
+        lines = []
+        for name, (where, uses) in self.unknown.items():
+            count = "once" if uses == 1 else f"{uses} times"
+            lines.append(
+                f"{where}: \\{name} is not a citation command litmap knows (used {count}); its keys are not exported"
+            )
+        return lines
 
 
-def _enter(path: Path, stack: list[Path], what: str) -> str | None:
-    """Read ``path`` and push it on ``stack``; None if it is already being read or nesting is too deep."""
-    resolved = path.resolve()
-    if resolved in stack or len(stack) > _MAX_DEPTH:
-        return None
-    text = _read(path, what)
-    stack.append(resolved)
-    return text
-
-
-def _scan_tex(path: Path, root: Path, found: dict[str, Citation], stack: list[Path], unread: list[str]) -> None:
-    text = _enter(path, stack, "draft")
-    if text is None:
-        return
-    body = "\n".join(_COMMENT.sub("", line) for line in text.splitlines())
-    events: list[tuple[int, str, re.Match[str]]] = []
-    events += [(m.start(), "cite", m) for m in _CITE.finditer(body)]
-    events += [(m.start(), "include", m) for m in _INCLUDE.finditer(body)]
-    for start, kind, match in sorted(events, key=lambda e: e[0]):
-        line = body.count("\n", 0, start) + 1
-        if kind == "include":
-            name = (match.group(2) or match.group(3) or "").strip()
-            child = _tex_file(root, name) if name else None
-            if child is not None:
-                _scan_tex(child, root, found, stack, unread)
-            elif name:
-                unread.append(f"{path}:{line}: \\{match.group(1)}{{{name}}} (no {name} or {name}.tex in {root})")
-        elif match.group(1) not in _NOT_CITATIONS:
-            for key in _cited_keys(body, match.end(), multi=match.group(1).endswith("cites")):
-                found.setdefault(key, Citation(key, path, line))
-    stack.pop()
+def _key_parameter(definition: str, mandatory: list[bool]) -> int | None:
+    """The mandatory argument of a macro that its definition passes to a citation command as keys."""
+    for match in _CITE.finditer(definition):
+        if layout_of(match.group(1)) is None:
+            continue
+        for argument in _arguments(definition, match.end(), 1):
+            parameter = _PARAMETER.fullmatch(argument.strip())
+            number = int(parameter.group(1)) if parameter else 0
+            if 0 < number <= len(mandatory) and mandatory[number - 1]:
+                return sum(mandatory[: number - 1])
+    return None
 
 
 def _tex_file(root: Path, name: str) -> Path | None:
@@ -153,20 +143,19 @@ def _tex_file(root: Path, name: str) -> Path | None:
     return None
 
 
-def _cited_keys(text: str, position: int, multi: bool) -> list[str]:
-    """Keys of the citation whose arguments start at ``position`` (optional arguments skipped)."""
-    keys: list[str] = []
-    while True:
+def _arguments(text: str, position: int, limit: int | None) -> list[str]:
+    """The consecutive braced arguments starting at ``position`` (notes in ``[]``/``()`` skipped)."""
+    arguments: list[str] = []
+    while limit is None or len(arguments) < limit:
         position = _skip_optional(text, position)
         if position >= len(text) or text[position] != "{":
-            return keys
+            break
         end = _closing(text, position, "{", "}")
         if end < 0:
-            return keys
-        keys.extend(_split_keys(text[position + 1 : end]))
+            break
+        arguments.append(text[position + 1 : end])
         position = end + 1
-        if not multi:
-            return keys
+    return arguments
 
 
 def _skip_optional(text: str, position: int) -> int:
@@ -208,24 +197,7 @@ def _closing(text: str, start: int, opening: str, closing: str) -> int:
     return -1
 
 
-def _split_keys(argument: str) -> list[str]:
+def _keys(argument: str) -> list[str]:
     """Keys of one ``{a, b}`` argument; macro parameters (``#1``) and commands are not keys."""
     keys = [key.strip() for key in argument.split(",")]
     return [key for key in keys if key and "#" not in key and "\\" not in key]
-
-
-def _scan_aux(path: Path, root: Path, found: dict[str, Citation], stack: list[Path], unread: list[str]) -> None:
-    text = _enter(path, stack, "aux file")
-    if text is None:
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in _AUX_CITE.finditer(line):
-            for key in _split_keys(match.group(1)):
-                found.setdefault(key, Citation(key, path, number))
-        for match in _AUX_INPUT.finditer(line):
-            child = root / match.group(1)
-            if child.is_file():
-                _scan_aux(child, root, found, stack, unread)
-            else:
-                unread.append(f"{path}:{number}: \\@input{{{match.group(1)}}} (no such file)")
-    stack.pop()

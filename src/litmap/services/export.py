@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litmap.drafts.latex import ALL, Citation, DraftScan, scan_aux, scan_tex
+from litmap.drafts.aux import scan_aux
+from litmap.drafts.latex import scan_tex
+from litmap.drafts.scan import ALL, Citation, DraftScan
 from litmap.errors import UnknownKey
 from litmap.models import Paper
 from litmap.selection import select
@@ -39,6 +41,8 @@ class ExportScope:
     double_cited: list[tuple[str, str, str]] = field(default_factory=list)
     #: Draft inputs that could not be followed (LaTeX system files, files not generated yet).
     unread: list[str] = field(default_factory=list)
+    #: Draft text that may cite but was not read as a citation (unknown commands), ``file:line: why``.
+    warnings: list[str] = field(default_factory=list)
 
 
 def choose_papers(
@@ -94,6 +98,7 @@ def choose_papers(
 
 def _scanned(scan: DraftScan, scope: ExportScope) -> list[Citation]:
     scope.unread.extend(scan.unread)
+    scope.warnings.extend(scan.warnings)
     return scan.citations
 
 

@@ -1,0 +1,124 @@
+"""What every draft scan returns, and the walk over a draft's files that every syntax shares.
+
+A scan starts at one file, follows the files it includes (each once, however they nest), records
+each cited key at its first citation, and lists what it could not follow and what it could not read
+as a citation. It never fails on the draft's content, only on a missing or unreadable main file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litmap.errors import InvalidValue
+
+#: The key ``\nocite{*}`` (or pandoc's ``nocite: '@*'``) cites: every entry of the bibliography.
+ALL = "*"
+_MAX_DEPTH = 50
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited key and where it was first cited (file and line)."""
+
+    key: str
+    path: Path
+    line: int
+
+    @property
+    def where(self) -> str:
+        """``file:line``, as editors and compilers print locations."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class DraftScan:
+    """What a scan found: citations in order of first appearance, and what it could not follow or read."""
+
+    citations: list[Citation] = field(default_factory=list)
+    #: Included files that are not there (``file:line: what``), e.g. TeX system files.
+    unread: list[str] = field(default_factory=list)
+    #: Text that may cite but was not read as a citation (``file:line: why``).
+    warnings: list[str] = field(default_factory=list)
+    #: Every file the scan read, the main file first (what ``--watch`` watches).
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """The cited keys, each once."""
+        return [c.key for c in self.citations]
+
+
+class DraftWalk:
+    """The state of one scan: files entered, keys found; subclasses read one syntax."""
+
+    what = "draft"
+
+    def __init__(self, main: Path) -> None:
+        self.main = main
+        self.root = main.parent
+        self.scan = DraftScan()
+        self._found: dict[str, Citation] = {}
+        self._stack: list[Path] = []
+
+    def run(self, missing: str) -> DraftScan:
+        """Scan from the main file; ``missing`` is the error when it is not there."""
+        if not self.main.is_file():
+            raise InvalidValue(missing)
+        self.walk(self.main)
+        self.scan.citations = list(self._found.values())
+        return self.scan
+
+    def walk(self, path: Path) -> None:
+        """Read one file (and, through :meth:`read`, those it includes)."""
+        text = self.enter(path)
+        if text is None:
+            return
+        try:
+            self.read(path, text)
+        finally:
+            self._stack.pop()
+
+    def read(self, path: Path, text: str) -> None:  # pragma: no cover - every syntax overrides it
+        """Record the citations in ``text``, the content of ``path``."""
+        raise NotImplementedError
+
+    def enter(self, path: Path) -> str | None:
+        """The text of ``path``, pushed on the stack; None if already being read or nested too deep."""
+        resolved = path.resolve()
+        if resolved in self._stack or len(self._stack) > _MAX_DEPTH:
+            return None
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise InvalidValue(f"cannot read the {self.what} {path}: {exc.strerror or exc}") from None
+        self._stack.append(resolved)
+        if path not in self.scan.files:
+            self.scan.files.append(path)
+        return text
+
+    def cite(self, key: str, path: Path, line: int) -> None:
+        """Record ``key`` as cited at ``path:line`` unless it was cited before."""
+        if key not in self._found:
+            self._found[key] = Citation(key, path, line)
+
+    def cited(self, key: str) -> bool:
+        """Whether ``key`` has been cited so far."""
+        return key in self._found
+
+
+class LineIndex:
+    """Line numbers of offsets in a text, found by bisection (fast for many citations)."""
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        position = text.find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = text.find("\n", position + 1)
+        self._starts = starts
+
+    def line(self, offset: int) -> int:
+        """The 1-based line of ``offset``."""
+        return bisect.bisect_right(self._starts, offset)
