@@ -47,6 +47,13 @@ def arxiv_version(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def arxiv_query_id(value: str) -> str:
+    """The id to ask arXiv for: the bare id plus the version a user pasted (``2209.10652v2``)."""
+    bare = normalize_arxiv_id(value)
+    version = arxiv_version(value)
+    return f"{bare}v{version}" if version else bare
+
+
 def normalize_doi(value: str) -> str:
     """Return the bare DOI (``10.1038/nature03687``) of a DOI, ``doi:`` form or doi.org URL.
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Container
+from typing import TYPE_CHECKING
 
-from litmap.models import Paper
+if TYPE_CHECKING:
+    from litmap.models import Paper
 
 DEFAULT_PATTERN = "{author}{year}{word}"
+
+#: Key of a paper until a library gives it one (fetched, parsed from BibTeX; no real key looks like it).
+PLACEHOLDER_KEY = ":new:"
 
 STOPWORDS = frozenset(
     (

@@ -1,8 +1,10 @@
 """Commands that bring papers in: add (arXiv id, DOI, BibTeX, by hand), import (a whole .bib file)."""
 
 import contextlib
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,6 +32,49 @@ JsonOption = Annotated[bool, typer.Option("--json", help="The outcome as JSON: a
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
 
 
+class _SourceOptions:
+    """A command whose parameters include one ``--<name>`` option per registered source.
+
+    The options are made from :func:`litmap.sources.source_types` each time the CLI is built, so a
+    source registered by a plugin or a test is ``litmap add --<name>`` without any edit here. The
+    command receives them as ``source_ids``: ``(source name, text)`` pairs, in registration order.
+    """
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        functools.update_wrapper(self, func)
+        self._func = func
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        from litmap.sources import source_types
+
+        fixed = [
+            p for p in inspect.signature(self._func, eval_str=True).parameters.values() if p.kind != p.KEYWORD_ONLY
+        ]
+        options = [
+            inspect.Parameter(
+                s.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[list[str] | None, typer.Option(f"--{s.name}", metavar=s.metavar, help=s.help)],
+            )
+            for s in source_types()
+        ]
+        return inspect.Signature([*fixed[:1], *options, *fixed[1:]])
+
+    def __call__(self, **params: Any) -> Any:
+        from litmap.sources import source_types
+
+        names = [s.name for s in source_types()]
+        ids = [(name, text) for name in names for text in params.pop(name, None) or ()]
+        return self._func(**params, source_ids=ids)
+
+
+def with_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``func`` (whose first parameter is positional) a ``--<name>`` option per registered source."""
+    return _SourceOptions(func)
+
+
 @app.command(
     epilog="[bold]Examples[/]\n\n"
     "  litmap add --arxiv 2209.10652\n\n"
@@ -42,22 +87,11 @@ DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would b
     "same paper in the library (same arXiv id in any version, same DOI, same title): if it is there, litmap "
     "names it and writes nothing, unless --force.",
 )
+@with_source_options
 def add(
     identifiers: Annotated[
         list[str] | None,
         typer.Argument(metavar="ID", help="arXiv ids or DOIs, in any form people paste."),
-    ] = None,
-    arxiv: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--arxiv",
-            metavar="ID",
-            help="An arXiv id: 2209.10652, 2209.10652v2, arXiv:…, an abs/pdf link, hep-th/9901001 (repeatable).",
-        ),
-    ] = None,
-    doi: Annotated[
-        list[str] | None,
-        typer.Option("--doi", metavar="DOI", help="A DOI, fetched from Crossref (repeatable)."),
     ] = None,
     bibtex: Annotated[
         str | None,
@@ -91,6 +125,8 @@ def add(
     force: Annotated[bool, typer.Option("--force", help="Add even if the library already holds the paper.")] = False,
     dry_run: DryRunOption = False,
     as_json: JsonOption = False,
+    *,
+    source_ids: list[tuple[str, str]],
 ) -> None:
     """Add papers by arXiv id, DOI, BibTeX entry, or by hand."""
     from litmap.services.ingest import (
@@ -105,16 +141,23 @@ def add(
     options = IngestOptions(
         categories=tuple(category or ()), tags=tuple(tag or ()), key=key, force=force, dry_run=dry_run
     )
-    ids: list[tuple[Any, str]] = [("arxiv", i) for i in arxiv or []] + [("doi", d) for d in doi or []]
+    ids = list(source_ids)
+    given = {kind: [text for k, text in source_ids if k == kind] for kind, _ in source_ids}
+    arxiv, doi = given.get("arxiv", []), given.get("doi", [])
     # `add --arxiv A B C`: bare ids are recognised by their form; one that is not an identifier at
-    # all is reported as a malformed id of the kind given by --arxiv or --doi.
-    implied = "arxiv" if arxiv and not doi else "doi" if doi and not arxiv else "auto"
+    # all is reported as a malformed id of the kind given by the one --<source> option used.
+    implied = next(iter(given)) if len(given) == 1 else "auto"
     ids += [("auto" if classify_identifier(i) else implied, i) for i in identifiers or []]
     by_hand = {"--author": author, "--year": year, "--venue": venue, "--url": url, "--type": entry_type}
     by_hand |= {"--abstract": abstract, "--note": note}
 
     if title is not None:
-        if identifiers or bibtex is not None or len(arxiv or []) > 1 or len(doi or []) > 1:
+        if (
+            identifiers
+            or bibtex is not None
+            or any(len(v) > 1 for v in given.values())
+            or set(given) - {"arxiv", "doi"}
+        ):
             raise typer.BadParameter(
                 "adds one paper by hand: give no other identifiers or --bibtex with it", param_hint="--title"
             )

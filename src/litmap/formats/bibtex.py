@@ -21,6 +21,7 @@ from litmap.errors import InvalidValue
 from litmap.formats.latex_escape import escape, verbatim
 from litmap.formats.protect import ProtectedTerms
 from litmap.models import MONTHS, Author, Paper
+from litmap.pages import page_range
 
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.
 DEFAULT_WEB_VENUES = ("Distill", "Transformer Circuits Thread", "LessWrong", "AI Alignment Forum")
@@ -52,7 +53,6 @@ VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf"})
 #: Extra fields never copied: they point at other entries, which an export may not contain.
 _SKIPPED_EXTRAS = frozenset({"crossref", "xdata", "ids", "related", "abstract"})
 _ARXIV_CLASS_FIELDS = ("primaryclass", "primary_class", "eprintclass", "arxiv_primary_class")
-_PAGE_RANGE = re.compile(r"(?<=\d)\s*(?:-{1,3}|[\u2010-\u2015])\s*(?=[A-Za-z]?\d)")
 _AND = re.compile(r"(?i)(?:^|\s)and(?:\s|$)")
 
 
@@ -129,7 +129,7 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
     elif number:
         out.append(("number", text(number)))
     if paper.pages:
-        out.append(("pages", text(_PAGE_RANGE.sub("--", paper.pages))))
+        out.append(("pages", text(page_range(paper.pages))))
     taken = {name for name, _value in out} | {container}
     arxiv_fields = _arxiv_fields(paper)
     taken |= {name.lower() for name, _value in arxiv_fields} | set(_ARXIV_CLASS_FIELDS)

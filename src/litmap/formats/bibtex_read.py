@@ -21,8 +21,9 @@ from typing import Any
 
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
+from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import KNOWN_FIELDS, Author, Paper, parse_month
-from litmap.sources import PLACEHOLDER_KEY
+from litmap.pages import page_range as page_range_of
 
 #: BibTeX's predefined month macros.
 MONTH_MACROS = {
@@ -59,8 +60,6 @@ _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]+|abs/)(\d{4}\.\d{4,5}(?:v\d+)?)", re
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_DASH_RUN = re.compile(r"\s*-{2,}\s*")
-_PAGE_RANGE = re.compile(r"^([A-Za-z]*\d+[A-Za-z]*)\s*[-–—]\s*([A-Za-z]*\d+[A-Za-z]*)$")
 
 
 @dataclass
@@ -395,10 +394,7 @@ def page_range(pages: str) -> str:
 
     Only a dash between two page numbers is a range; ``A-1`` or ``e00024.003`` stay as they are.
     """
-    text = squash(pages.replace("\\textendash", "–").replace("\\textemdash", "—"))
-    if "--" in text:
-        return _DASH_RUN.sub("--", text)
-    return _PAGE_RANGE.sub(r"\1--\2", text)
+    return page_range_of(squash(pages.replace("\\textendash", "–").replace("\\textemdash", "—")))
 
 
 def _text_field(fields: dict[str, str], name: str) -> str | None:

@@ -7,12 +7,12 @@ same bytes. Text stays Unicode (CSL processors format it themselves); no case pr
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES
 from litmap.models import Author, Paper
+from litmap.pages import page_range
 
 #: litmap entry type -> CSL item type.
 CSL_TYPES = {
@@ -73,7 +73,7 @@ def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, 
     if paper.volume:
         item["volume"] = paper.volume
     if paper.pages:
-        item["page"] = re.sub(r"\s*(?:-{1,3}|[\u2010-\u2015])\s*", "-", paper.pages)
+        item["page"] = page_range(paper.pages, dash="-")
     if "edition" in paper.extra:
         item["edition"] = paper.extra["edition"]
     if paper.doi:

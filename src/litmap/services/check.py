@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from litmap.errors import InvalidFile
 from litmap.models import ENTRY_TYPES, Paper
@@ -30,13 +31,23 @@ def _problem(error: InvalidFile) -> Problem:
     return Problem(error.path, error.detail, error.line)
 
 
+def _settings_problems(path: str, text: str, table: dict[str, Any]) -> list[Problem]:
+    """``[sources]`` keys no registered source reads, and values of the wrong kind."""
+    from litmap.sources import settings_problems
+
+    return [Problem(path, message, field_line(text, key)) for key, message in settings_problems(table)]
+
+
 def check_library(library: Library) -> list[Problem]:
     """Every problem in ``library``: bad TOML, bad fields, unknown categories, key clashes."""
     problems: list[Problem] = []
     try:
-        config_from_toml(read_text(library.config_path), str(library.config_path))
+        config_text = read_text(library.config_path)
+        config = config_from_toml(config_text, str(library.config_path))
     except InvalidFile as error:
         problems.append(_problem(error))
+    else:
+        problems += _settings_problems(str(library.config_path), config_text, config.sources)
 
     taxonomy = Taxonomy()
     taxonomy_readable = False

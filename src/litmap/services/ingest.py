@@ -20,22 +20,14 @@ from typing import Any, Literal
 
 from litmap.dedupe.matching import Matcher
 from litmap.errors import InvalidValue, LitmapError
-from litmap.identifiers import arxiv_id_from_doi, normalize_arxiv_id, normalize_doi
-from litmap.keys import make_key
+from litmap.keys import PLACEHOLDER_KEY, make_key
 from litmap.models import Author, Paper, validate_citekey
-from litmap.sources import PLACEHOLDER_KEY, Source, SourceSettings
+from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
 
 #: Called as ``progress(done, total)`` while a long run advances.
 ProgressHook = Callable[[int, int], None]
 Status = Literal["added", "present", "failed"]
-IdKind = Literal["arxiv", "doi", "auto"]
-
-KIND_LABELS = {"arxiv": "arXiv", "doi": "DOI"}
-KIND_EXAMPLES = {
-    "arxiv": "a valid arXiv id (expected e.g. 2209.10652, arXiv:2209.10652v2, hep-th/9901001 or an arxiv.org link)",
-    "doi": "a valid DOI (expected e.g. 10.1038/nature03687 or https://doi.org/10.1038/nature03687)",
-}
 
 
 @dataclass(frozen=True)
@@ -237,36 +229,25 @@ class _Admission:
 # -- identifiers ---------------------------------------------------------------------------------
 
 
-def classify_identifier(text: str) -> Literal["arxiv", "doi"] | None:
-    """Whether ``text`` reads as an arXiv id (arXiv's own DOIs included) or a DOI."""
-    try:
-        normalize_arxiv_id(text)
-        return "arxiv"
-    except ValueError:
-        pass
-    try:
-        normalize_doi(text)
-        return "doi"
-    except ValueError:
-        return None
+def classify_identifier(text: str) -> str | None:
+    """The registered source whose identifiers ``text`` reads as (arXiv before DOI), if any."""
+    return guess_source(text)
 
 
-def build_sources(settings: SourceSettings) -> dict[str, Source]:
-    """The arXiv and Crossref sources, sharing one HTTP client."""
-    from litmap.sources.arxiv import ArxivSource
-    from litmap.sources.crossref import CrossrefSource
+def build_sources(settings: SourceSettings, names: Sequence[str] | None = None) -> dict[str, Source]:
+    """The registered sources (or those in ``names``), opened on one shared HTTP client."""
     from litmap.sources.http import HttpClient, HttpSettings
     from litmap.store.index import user_cache_dir
 
     client = HttpClient(
-        HttpSettings(contact_email=settings.contact_email, read_timeout=settings.timeout, retries=settings.retries)
+        HttpSettings(
+            contact_email=settings.contact_email,
+            read_timeout=float(settings["timeout"]),
+            retries=int(settings["retries"]),
+        )
     )
-    # arXiv's limit counts every request from this machine: the last one's time is shared through a stamp.
-    stamp = user_cache_dir() / "arxiv-last-request"
-    return {
-        "arxiv": ArxivSource(client, settings.arxiv_api, delay=settings.arxiv_delay, stamp=stamp),
-        "doi": CrossrefSource(client, settings.crossref_api, settings.contact_email, delay=settings.crossref_delay),
-    }
+    context = SourceContext(client, settings.values, settings.contact_email, user_cache_dir())
+    return {s.name: s.opener()(context) for s in source_types() if names is None or s.name in names}
 
 
 def _close(sources: Mapping[str, Source]) -> None:
@@ -276,59 +257,62 @@ def _close(sources: Mapping[str, Source]) -> None:
             client.close()
 
 
-def _probe(kind: str, bare: str) -> Paper:
+def _probe(kind: SourceType, bare: str) -> Paper | None:
     """A stand-in paper carrying only the identifier, to ask the matcher before fetching."""
-    label = KIND_LABELS[kind]
-    if kind == "arxiv":
-        return Paper(key=PLACEHOLDER_KEY, title=f"{label} {bare}", arxiv=bare)
-    return Paper(key=PLACEHOLDER_KEY, title=f"{label} {bare}", doi=bare)
+    if kind.field is None:
+        return None
+    return Paper.model_validate({"key": PLACEHOLDER_KEY, "title": f"{kind.label} {bare}", kind.field: bare})
 
 
 def add_identifiers(
     library: Library,
-    identifiers: Sequence[tuple[IdKind, str]],
+    identifiers: Sequence[tuple[str, str]],
     options: IngestOptions | None = None,
     sources: Mapping[str, Source] | None = None,
     progress: ProgressHook | None = None,
 ) -> IngestResult:
-    """Add papers by arXiv id or DOI (kind ``"auto"`` guesses which), fetching only what is new."""
+    """Add papers by identifier: ``(source name, text)`` pairs, or ``("auto", text)`` to recognise
+    the source by the identifier's form; only what the library lacks is fetched."""
     options = options or IngestOptions()
     if options.key is not None and len(identifiers) > 1:
         raise InvalidValue("--key names one paper: give a single identifier with it")
     session = _Admission(library, options)
     outcomes: dict[int, Outcome] = {}
-    pending: dict[str, dict[str, int]] = {"arxiv": {}, "doi": {}}
+    pending: dict[str, dict[str, int]] = {s.name: {} for s in source_types()}
     seen: set[tuple[str, str]] = set()
     for index, (kind, text) in enumerate(identifiers):
         resolved = _resolve_kind(kind, text)
         if resolved is None:
-            label = f"{KIND_LABELS[kind]} {text}" if kind in KIND_LABELS else text
+            label = f"{source_type(kind).label} {text}" if kind != "auto" else text
             outcomes[index] = Outcome(label, "failed", reason=_not_an_identifier(kind))
             continue
-        kind_name, query, bare = resolved
-        label = f"{KIND_LABELS[kind_name]} {query}"
-        if (kind_name, bare.lower()) in seen:
+        found, query, bare = resolved
+        label = f"{found.label} {query}"
+        if (found.name, bare.lower()) in seen:
             continue
-        seen.add((kind_name, bare.lower()))
-        present = session.duplicate(label, _probe(kind_name, bare))
+        seen.add((found.name, bare.lower()))
+        probe = _probe(found, bare)
+        present = session.duplicate(label, probe) if probe is not None else None
         if present is not None:
             outcomes[index] = present
         else:
-            pending[kind_name][query] = index
+            pending[found.name][query] = index
     if any(pending.values()) and not options.dry_run:
         library.ensure_writable()
     total = sum(len(p) for p in pending.values())
     done = 0
     if total:
         owned = sources is None
-        sources = sources or build_sources(SourceSettings.from_config(library.config))
+        if sources is None:
+            wanted = [name for name, queries in pending.items() if queries]
+            sources = build_sources(SourceSettings.from_config(library.config), wanted)
         try:
             for kind_name, queries in pending.items():
                 if not queries:
                     continue
                 for lookup in sources[kind_name].fetch(list(queries)):
                     index = queries[lookup.id]
-                    label = f"{KIND_LABELS[kind_name]} {lookup.id}"
+                    label = f"{source_type(kind_name).label} {lookup.id}"
                     outcomes[index] = session.admit(Candidate(label, lookup.paper, lookup.error))
                     done += 1
                     if progress:
@@ -340,33 +324,31 @@ def add_identifiers(
     return session.commit(result)
 
 
-def _resolve_kind(kind: IdKind, text: str) -> tuple[str, str, str] | None:
-    """(kind, id to ask for, bare id) for ``text``, or None if it is not an identifier of ``kind``."""
-    from litmap.sources.arxiv import bare_id, query_id
-
-    if kind in ("doi", "auto"):
-        arxiv = arxiv_id_from_doi(text.strip().removeprefix("doi:").strip()) if "10.48550" in text else None
-        if arxiv:
-            return "arxiv", arxiv, arxiv
+def _resolve_kind(kind: str, text: str) -> tuple[SourceType, str, str] | None:
+    """(source, id to ask for, bare id) for ``text``, or None if it is not an identifier of ``kind``."""
+    for candidate in source_types() if kind == "auto" else [source_type(kind)]:
+        handed = candidate.handover(text) if candidate.handover else None
+        if handed is not None:
+            kind, text = handed
+            break
     if kind == "auto":
-        guessed = classify_identifier(text)
+        guessed = guess_source(text)
         if guessed is None:
             return None
         kind = guessed
+    found = source_type(kind)
     try:
-        if kind == "arxiv":
-            query = query_id(text)
-            return "arxiv", query, bare_id(query)
-        doi = normalize_doi(text)
-        return "doi", doi, doi
+        query, bare = found.normalize(text)
     except ValueError:
         return None
+    return found, query, bare
 
 
-def _not_an_identifier(kind: IdKind) -> str:
+def _not_an_identifier(kind: str) -> str:
     if kind == "auto":
-        return "not an arXiv id, a DOI or a .bib file (use --bibtex FILE for files)"
-    return f"not {KIND_EXAMPLES[kind]}"
+        nouns = ", ".join(s.noun for s in source_types())
+        return f"not {nouns} or a .bib file (use --bibtex FILE for files)"
+    return f"not {source_type(kind).expected}"
 
 
 # -- BibTeX --------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from typing import Any
 
 from litmap.errors import SourceError
 from litmap.formats.latex_text import latex_to_text, squash
-from litmap.identifiers import arxiv_version, normalize_arxiv_id
+from litmap.identifiers import arxiv_query_id, arxiv_version, normalize_arxiv_id
+from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper
-from litmap.sources import PLACEHOLDER_KEY, Lookup
+from litmap.sources import Lookup, SourceContext
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -140,9 +141,7 @@ def parse_feed(text: str) -> Feed:
 
 def query_id(text: str) -> str:
     """The id to ask arXiv for: bare id plus the version a user pasted (``2209.10652v2``)."""
-    bare = normalize_arxiv_id(text)
-    version = arxiv_version(text)
-    return f"{bare}v{version}" if version else bare
+    return arxiv_query_id(text)
 
 
 def bare_id(query: str) -> str:
@@ -150,10 +149,17 @@ def bare_id(query: str) -> str:
     return normalize_arxiv_id(query)
 
 
+def open_source(context: SourceContext) -> ArxivSource:
+    """arXiv as registered in :mod:`litmap.sources`: its API and pause from ``[sources]``.
+
+    arXiv's limit counts every request from this machine: the last one's time is shared through a stamp.
+    """
+    stamp = context.cache_dir / "arxiv-last-request"
+    return ArxivSource(context.client, context["arxiv_api"], delay=context["arxiv_delay"], stamp=stamp)
+
+
 class ArxivSource:
     """Fetches papers from arXiv's query API in batches, politely spaced."""
-
-    label = "arXiv"
 
     def __init__(
         self,
@@ -169,10 +175,6 @@ class ArxivSource:
         self.api_url = api_url
         self.batch_size = batch_size
         self.limiter = RateLimiter(delay, clock=clock, sleep=sleep, stamp=stamp)
-
-    def normalize(self, text: str) -> str:
-        """``arXiv:2209.10652v2``, abs/pdf URLs, old-style ids -> the id to query (version kept)."""
-        return query_id(text)
 
     def fetch(self, ids: Sequence[str]) -> Iterator[Lookup]:
         """One Lookup per id; an id arXiv does not know gets an error, as does every id of a failed request."""

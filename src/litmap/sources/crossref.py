@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 from litmap.errors import SourceError
-from litmap.formats.bibtex_read import page_range
 from litmap.formats.latex_text import squash
-from litmap.identifiers import normalize_doi
+from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper
-from litmap.sources import PLACEHOLDER_KEY, Lookup
+from litmap.pages import page_range
+from litmap.sources import Lookup, SourceContext
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body
 
 #: Crossref work types -> BibTeX entry types.
@@ -135,10 +135,15 @@ def _not_found_or_error(exc: FetchError) -> str:
     return f"{exc}: {short_body(exc.body)!r}" if exc.body.strip() else str(exc)
 
 
+def open_source(context: SourceContext) -> CrossrefSource:
+    """Crossref as registered in :mod:`litmap.sources`: its API and pause from ``[sources]``."""
+    return CrossrefSource(
+        context.client, context["crossref_api"], context.contact_email, delay=context["crossref_delay"]
+    )
+
+
 class CrossrefSource:
     """Fetches work records from Crossref, one DOI per request."""
-
-    label = "DOI"
 
     def __init__(
         self,
@@ -153,10 +158,6 @@ class CrossrefSource:
         self.api_url = api_url.rstrip("/")
         self.contact_email = contact_email
         self.limiter = RateLimiter(delay, clock=clock, sleep=sleep)
-
-    def normalize(self, text: str) -> str:
-        """``doi:...``, doi.org URLs, bare DOIs -> the bare DOI."""
-        return normalize_doi(text)
 
     def work_url(self, doi: str) -> str:
         """Where the record of ``doi`` is: the DOI goes in the path, escaped only where a path needs it."""
