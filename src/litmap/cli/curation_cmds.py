@@ -1,7 +1,5 @@
 """Curation commands: tag, tags, rm, edit, stats."""
 
-import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -9,23 +7,13 @@ from typer.core import TyperCommand
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from litmap.services.curation import Outcome
     from litmap.services.stats import LibraryStats
-
-
-def keys_with_stdin(keys: Sequence[str]) -> list[str]:
-    """``keys`` with a ``-`` replaced by the citekeys read from standard input (whitespace-separated)."""
-    out: list[str] = []
-    for key in keys:
-        if key == "-":
-            out.extend(sys.stdin.read().split())
-        else:
-            out.append(key)
-    return out
 
 
 class SignedArgsCommand(TyperCommand):

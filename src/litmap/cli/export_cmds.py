@@ -1,18 +1,40 @@
 """``litmap export``: BibTeX for a paper draft, CSL-JSON, the reading list as a Markdown page."""
 
+import inspect
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 from litmap.cli import state
-from litmap.cli.app import app, fail
+from litmap.cli.app import LitmapGroup, app, fail
+from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
+    from litmap.formats import ExportFormat
     from litmap.services.export import ExportScope
 
+
+class FormatGroup(LitmapGroup):
+    """``litmap export``: one subcommand per registered export format, made whenever the CLI is built.
+
+    A format registered with :func:`litmap.formats.register_format` (by litmap, a plugin or a test)
+    is ``litmap export <name>`` with the shared selection options below and its own flags.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from litmap.formats import export_formats
+
+        for export_format in export_formats():
+            if export_format.name not in self.commands:
+                self.add_command(_format_command(export_format), export_format.name)
+
+
 export_app = typer.Typer(
+    cls=FormatGroup,
     name="export",
     help="Export papers: BibTeX for a LaTeX draft, CSL-JSON for pandoc and Zotero, the reading list as Markdown.",
     no_args_is_help=True,
@@ -20,165 +42,113 @@ export_app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 
-KeysArg = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Citekeys to export (old keys left by merges resolve); - reads keys from stdin. Default: all papers.",
-        show_default=False,
+
+def _option(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+#: The options every export command takes: which papers (see :class:`litmap.services.export.Selection`),
+#: where the text goes, and whether missing keys fail. A new selection option is one entry here.
+SELECTION_OPTIONS = (
+    _option(
+        "keys",
+        Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="Citekeys to export (old keys left by merges resolve); - reads keys from stdin. "
+                "Default: all papers.",
+                show_default=False,
+            ),
+        ],
     ),
-]
-AuxOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--aux", metavar="FILE.aux", help="Export what this LaTeX .aux file cites (repeatable)."),
-]
-TexOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--tex", metavar="FILE.tex", help="Export what this draft cites, following \\input/\\include (repeatable)."
+    _option(
+        "aux",
+        Annotated[
+            list[Path] | None,
+            typer.Option("--aux", metavar="FILE.aux", help="Export what this LaTeX .aux file cites (repeatable)."),
+        ],
     ),
-]
-CategoryOpt = Annotated[str | None, typer.Option("--category", "-c", help="Only this category and its subcategories.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).")]
-QueryOpt = Annotated[
-    str | None, typer.Option("--query", "-q", help="Only papers a search finds (same syntax as `litmap search`).")
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
-]
-AllowMissingOpt = Annotated[
-    bool,
-    typer.Option("--allow-missing", help="Exit 0 even when a key or cited key is not in the library."),
-]
-
-
-@export_app.command(
-    "bibtex",
-    epilog="[bold]Examples[/]\n\n"
-    "  litmap export bibtex --tex draft.tex -o refs.bib    what the draft cites\n\n"
-    "  litmap export bibtex --aux build/draft.aux -o refs.bib\n\n"
-    "  litmap export bibtex elhage2022toy olah2020zoom\n\n"
-    "  litmap search grokking --keys | litmap export bibtex -\n\n"
-    "  litmap export bibtex --category attribution --ascii -o attribution.bib",
+    _option(
+        "tex",
+        Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--tex",
+                metavar="FILE.tex",
+                help="Export what this draft cites, following \\input/\\include (repeatable).",
+            ),
+        ],
+    ),
+    _option(
+        "category",
+        Annotated[str | None, typer.Option("--category", "-c", help="Only this category and its subcategories.")],
+    ),
+    _option(
+        "tag", Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).")]
+    ),
+    _option(
+        "query",
+        Annotated[
+            str | None,
+            typer.Option("--query", "-q", help="Only papers a search finds (same syntax as `litmap search`)."),
+        ],
+    ),
+    _option(
+        "output",
+        Annotated[
+            Path | None,
+            typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+        ],
+    ),
+    _option(
+        "allow_missing",
+        Annotated[
+            bool,
+            typer.Option("--allow-missing", help="Exit 0 even when a key or cited key is not in the library."),
+        ],
+        False,
+    ),
 )
-def bibtex(
-    keys: KeysArg = None,
-    aux: AuxOpt = None,
-    tex: TexOpt = None,
-    category: CategoryOpt = None,
-    tag: TagOpt = None,
-    query: QueryOpt = None,
-    output: OutputOpt = None,
-    ascii_only: Annotated[
-        bool, typer.Option("--ascii", help="LaTeX-encode non-ASCII characters (for classic 8-bit bibtex).")
-    ] = False,
-    abstracts: Annotated[bool, typer.Option("--abstracts", help="Include the abstracts.")] = False,
-    allow_missing: AllowMissingOpt = False,
-) -> None:
-    """Export papers as BibTeX (for bibtex and biber), e.g. exactly those a LaTeX draft cites."""
-    from litmap.formats.bibtex import BibtexOptions, papers_to_bibtex
-
-    library = state.library()
-    scope = _choose(keys, aux, tex, category, tag, query)
-    options = BibtexOptions.from_settings(
-        library.config.export, str(library.config_path), ascii_only=ascii_only, abstracts=abstracts
-    )
-    _deliver(papers_to_bibtex(scope.papers, options), output, scope, "entries", allow_missing)
 
 
-@export_app.command(
-    "csl-json",
-    epilog="[bold]Examples[/]\n\n"
-    "  litmap export csl-json -o refs.json && pandoc draft.md --citeproc --bibliography refs.json\n\n"
-    "  litmap export csl-json --category superposition",
-)
-def csl_json(
-    keys: KeysArg = None,
-    aux: AuxOpt = None,
-    tex: TexOpt = None,
-    category: CategoryOpt = None,
-    tag: TagOpt = None,
-    query: QueryOpt = None,
-    output: OutputOpt = None,
-    allow_missing: AllowMissingOpt = False,
-) -> None:
-    """Export papers as CSL-JSON, for pandoc (--citeproc), Zotero and other CSL tools."""
-    from litmap.formats.bibtex import BibtexOptions
-    from litmap.formats.csl import papers_to_csl
+def _format_command(export_format: "ExportFormat") -> Any:
+    """The click command ``litmap export <name>`` for a registered format."""
 
-    library = state.library()
-    scope = _choose(keys, aux, tex, category, tag, query)
-    venues = BibtexOptions.from_settings(library.config.export, str(library.config_path)).web_venues
-    _deliver(papers_to_csl(scope.papers, venues), output, scope, "items", allow_missing)
+    def command(**params: Any) -> None:
+        _export(export_format, params)
+
+    flags = [
+        _option(flag.name, Annotated[bool, typer.Option(flag.flag, help=flag.help)], False)
+        for flag in export_format.flags
+    ]
+    options = list(SELECTION_OPTIONS)
+    command.__signature__ = inspect.Signature([*options[:-1], *flags, options[-1]])  # type: ignore[attr-defined]
+    command.__doc__ = export_format.help
+    epilog = "[bold]Examples[/]\n\n" + "\n\n".join(f"  {example}" for example in export_format.examples)
+    single = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    single.command(export_format.name, epilog=epilog if export_format.examples else None)(command)
+    return typer.main.get_command(single)
 
 
-@export_app.command(
-    "markdown",
-    epilog="[bold]Examples[/]\n\n"
-    "  litmap export markdown -o READING-LIST.md\n\n"
-    "  litmap export markdown --category challenges-and-criticisms",
-)
-def markdown(
-    output: OutputOpt = None,
-    category: Annotated[
-        str | None, typer.Option("--category", "-c", help="Only this category's subtree, as the page.")
-    ] = None,
-) -> None:
-    """Export the reading list as a Markdown page: contents, sections, Mermaid maps, abstracts."""
-    from litmap.formats.markdown import papers_to_markdown
+def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
+    """Choose the papers, render them in ``export_format``, write them and report what is missing."""
+    from litmap.services.export import Draft, Selection, export_papers
 
-    library = state.library()
-    taxonomy = library.taxonomy()
-    if category:
-        taxonomy.get(category)
-    papers = library.papers()
-    if category:
-        wanted = set(taxonomy.descendants(category))
-        papers = [p for p in papers if wanted.intersection(p.categories)]
-    text = papers_to_markdown(
-        papers,
-        taxonomy,
-        library_name=library.config.name,
-        library_description=library.config.description,
-        category=category,
-    )
-    _write(text, output)
-    if output is not None:
-        _note(f"Wrote the reading list ({len(papers)} papers) to {output}")
-
-
-def _choose(
-    keys: list[str] | None,
-    aux: list[Path] | None,
-    tex: list[Path] | None,
-    category: str | None,
-    tag: list[str] | None,
-    query: str | None,
-) -> "ExportScope":
-    """The papers to export, keys read from stdin where ``-`` is given."""
-    from litmap.services.export import choose_papers
-
-    wanted: list[str] = []
-    for key in keys or []:
-        wanted.extend(_stdin_keys() if key == "-" else [key])
+    keys = params["keys"] or []
+    wanted = keys_with_stdin(keys)
     if keys and not wanted:
         raise fail("no keys on standard input (pipe them in, e.g. `litmap search grokking --keys | ... -`)")
-    return choose_papers(
-        state.library(),
-        keys=wanted,
-        aux=aux or [],
-        tex=tex or [],
-        category=category,
-        tags=tag or [],
-        query=query,
+    drafts = [Draft(path, "aux") for path in params["aux"] or []]
+    drafts += [Draft(path, "latex") for path in params["tex"] or []]
+    selection = Selection(
+        keys=wanted, drafts=drafts, category=params["category"], tags=params["tag"] or [], query=params["query"]
     )
+    flags = {flag.name: bool(params.get(flag.name)) for flag in export_format.flags}
+    exported = export_papers(state.library(), export_format.name, selection, flags)
+    _deliver(exported.text, params["output"], exported.scope, export_format.wrote, params["allow_missing"])
 
 
-def _stdin_keys() -> list[str]:
-    """Keys from standard input: whitespace- or comma-separated."""
-    return [key for key in sys.stdin.read().replace(",", " ").split() if key]
-
-
-def _deliver(text: str, output: Path | None, scope: "ExportScope", noun: str, allow_missing: bool) -> None:
+def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, allow_missing: bool) -> None:
     """Write the export, then report what is missing; exit 1 on missing keys unless allowed."""
     _write(text, output)
     for line in scope.unread:
@@ -188,7 +158,7 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", noun: str, al
     for paper_key, used, other in scope.double_cited:
         _note(f"Warning: {used!r} and {other!r} are the same paper ({paper_key}); exported as {used!r}")
     if output is not None:
-        _note(f"Wrote {len(scope.papers)} {noun} to {output}")
+        _note(f"Wrote {wrote.format(count=len(scope.papers))} to {output}")
     if not scope.missing:
         return
     from litmap.errors import did_you_mean

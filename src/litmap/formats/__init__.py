@@ -1,5 +1,167 @@
 """Formats: converters between papers and text (BibTeX in and out, LaTeX text, CSL-JSON, Markdown).
 
 Each converter is a pure function over models; nothing here reads or writes files, prints or exits.
-Which papers to export (keys, a draft's citations, filters) is decided by :mod:`litmap.services.export`.
+
+Export formats share one signature, ``render(papers, context) -> text``, and one registration,
+:func:`register_format`: a new format is one module with that function plus one registration
+(name, help, examples, its own flags). It then is ``litmap export <name>`` with every selection
+option the other formats have (keys, ``-``, ``--category``, ``--tag``, ``--query``, drafts, ``-o``),
+and ``Library.export(name, ...)`` in Python. Which papers to export is decided by
+:mod:`litmap.services.export`; a format only turns them into text. Importing this package does not
+import the formats' modules (built-ins name their render function as ``"module:function"``).
 """
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from litmap.models import Paper
+    from litmap.taxonomy import Taxonomy
+
+__all__ = ["ExportContext", "ExportFormat", "FormatFlag", "export_formats", "register_format"]
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What a format may use besides the papers: the library's settings and taxonomy, the options asked for.
+
+    ``settings`` is the ``[export]`` table of litmap.toml (``settings_path`` names that file in
+    errors); ``category`` is the ``--category`` the papers were chosen by (Markdown makes it the
+    page); ``flags`` are the format's own flags (``{"ascii": True}``). The taxonomy is read only when
+    a format asks for it.
+    """
+
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings_path: str = "litmap.toml"
+    library_name: str = "litmap library"
+    library_description: str | None = None
+    category: str | None = None
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    load_taxonomy: Callable[[], Taxonomy] | None = None
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The library's category tree (empty when there is none)."""
+        if self.load_taxonomy is not None:
+            return self.load_taxonomy()
+        from litmap.taxonomy import Taxonomy
+
+        return Taxonomy()
+
+
+@dataclass(frozen=True)
+class FormatFlag:
+    """An on/off option of one format: ``FormatFlag("ascii", "--ascii", "LaTeX-encode non-ASCII ...")``."""
+
+    name: str
+    flag: str
+    help: str
+
+
+Render = Callable[[Sequence["Paper"], ExportContext], str]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """The registration of an export format.
+
+    ``render`` is a callable or ``"module:function"``; ``wrote`` says what was written, with
+    ``{count}`` (``"{count} entries"`` -> "Wrote 5 entries to refs.bib"); ``examples`` are
+    ``litmap export`` command lines for the help (each may end in a comment after two spaces).
+    """
+
+    name: str
+    render: Render | str
+    help: str
+    examples: tuple[str, ...] = ()
+    flags: tuple[FormatFlag, ...] = ()
+    wrote: str = "{count} entries"
+    extension: str = ""
+
+    def renderer(self) -> Render:
+        """The render function (importing its module if it is named as text)."""
+        if callable(self.render):
+            return self.render
+        module, _, function = self.render.partition(":")
+        render: Render = getattr(importlib.import_module(module), function)
+        return render
+
+
+_FORMATS: dict[str, ExportFormat] = {}
+
+
+def register_format(export_format: ExportFormat) -> ExportFormat:
+    """Add (or replace) an export format; it becomes ``litmap export <name>``."""
+    _FORMATS[export_format.name] = export_format
+    return export_format
+
+
+def unregister_format(name: str) -> None:
+    """Forget a registered format (tests register toy formats and clean up)."""
+    _FORMATS.pop(name, None)
+
+
+def export_formats() -> list[ExportFormat]:
+    """The registered formats, in registration order."""
+    return list(_FORMATS.values())
+
+
+def export_format(name: str) -> ExportFormat:
+    """The format registered as ``name``; InvalidValue (with the known names) if none is."""
+    if name not in _FORMATS:
+        from litmap.errors import InvalidValue
+
+        raise InvalidValue(f"unknown export format {name!r} (known: {', '.join(_FORMATS)})")
+    return _FORMATS[name]
+
+
+register_format(
+    ExportFormat(
+        name="bibtex",
+        render="litmap.formats.bibtex:export_bibtex",
+        help="Export papers as BibTeX (for bibtex and biber), e.g. exactly those a LaTeX draft cites.",
+        examples=(
+            "litmap export bibtex --tex draft.tex -o refs.bib    what the draft cites",
+            "litmap export bibtex --aux build/draft.aux -o refs.bib",
+            "litmap export bibtex elhage2022toy olah2020zoom",
+            "litmap search grokking --keys | litmap export bibtex -",
+            "litmap export bibtex --category attribution --ascii -o attribution.bib",
+        ),
+        flags=(
+            FormatFlag("ascii", "--ascii", "LaTeX-encode non-ASCII characters (for classic 8-bit bibtex)."),
+            FormatFlag("abstracts", "--abstracts", "Include the abstracts."),
+        ),
+        extension=".bib",
+    )
+)
+register_format(
+    ExportFormat(
+        name="csl-json",
+        render="litmap.formats.csl:export_csl",
+        help="Export papers as CSL-JSON, for pandoc (--citeproc), Zotero and other CSL tools.",
+        examples=(
+            "litmap export csl-json -o refs.json && pandoc draft.md --citeproc --bibliography refs.json",
+            "litmap export csl-json --category superposition",
+        ),
+        wrote="{count} items",
+        extension=".json",
+    )
+)
+register_format(
+    ExportFormat(
+        name="markdown",
+        render="litmap.formats.markdown:export_markdown",
+        help="Export the reading list as a Markdown page: contents, sections, Mermaid maps, abstracts.",
+        examples=(
+            "litmap export markdown -o READING-LIST.md",
+            "litmap export markdown --category challenges-and-criticisms",
+        ),
+        wrote="the reading list ({count} papers)",
+        extension=".md",
+    )
+)

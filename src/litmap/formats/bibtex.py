@@ -13,11 +13,12 @@ categories and tags are not exported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from litmap.errors import InvalidValue
+from litmap.formats import ExportContext
 from litmap.formats.latex_escape import escape, verbatim
 from litmap.formats.protect import ProtectedTerms
 from litmap.models import MONTHS, Author, Paper
@@ -72,6 +73,17 @@ class BibtexOptions:
         if not isinstance(venues, list) or not all(isinstance(v, str) for v in venues):
             raise InvalidValue(f'{where}: [export] web_venues must be a list of strings, e.g. ["Distill"]')
         return cls(protected=ProtectedTerms.from_settings(export, where), web_venues=tuple(venues), **overrides)
+
+
+def export_bibtex(papers: Sequence[Paper], context: ExportContext) -> str:
+    """``litmap export bibtex``: the .bib file, with the library's ``[export]`` settings and the flags asked for."""
+    options = BibtexOptions.from_settings(
+        context.settings,
+        context.settings_path,
+        ascii_only=context.flags.get("ascii", False),
+        abstracts=context.flags.get("abstracts", False),
+    )
+    return papers_to_bibtex(papers, options)
 
 
 def papers_to_bibtex(papers: Iterable[Paper], options: BibtexOptions | None = None) -> str:

@@ -7,9 +7,10 @@ same bytes. Text stays Unicode (CSL processors format it themselves); no case pr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from litmap.formats import ExportContext
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES
 from litmap.models import Author, Paper
 from litmap.pages import page_range
@@ -34,6 +35,13 @@ CSL_TYPES = {
 }
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _PUBLISHER_VENUE = {"book", "report", "thesis"}
+
+
+def export_csl(papers: Sequence[Paper], context: ExportContext) -> str:
+    """``litmap export csl-json``: the CSL-JSON array, web venues from the library's ``[export]`` settings."""
+    from litmap.formats.bibtex import BibtexOptions
+
+    return papers_to_csl(papers, BibtexOptions.from_settings(context.settings, context.settings_path).web_venues)
 
 
 def papers_to_csl(papers: Iterable[Paper], web_venues: Iterable[str] = DEFAULT_WEB_VENUES) -> str:

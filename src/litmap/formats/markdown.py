@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from litmap.formats import ExportContext
 from litmap.models import Category, Paper
 from litmap.taxonomy import Taxonomy
 
@@ -32,6 +33,17 @@ class Page:
     title: str
     introduction: str | None
     root: Category | None
+
+
+def export_markdown(papers: Sequence[Paper], context: ExportContext) -> str:
+    """``litmap export markdown``: the reading-list page (the ``--category`` subtree, if one was asked for)."""
+    return papers_to_markdown(
+        papers,
+        context.taxonomy,
+        library_name=context.library_name,
+        library_description=context.library_description,
+        category=context.category,
+    )
 
 
 def papers_to_markdown(

@@ -1,4 +1,8 @@
-"""Which papers an export holds: named keys, the citations of a LaTeX draft, filters.
+"""Exporting: which papers an export holds (named keys, a draft's citations, filters), in any format.
+
+:class:`Selection` is what every export command accepts; :func:`choose_papers` turns it into the
+papers (and what is missing); :func:`export_papers` renders them with a registered format
+(:mod:`litmap.formats`). A draft is scanned with the syntax registered for it (:mod:`litmap.drafts`).
 
 Keys (given, read from stdin, or cited by a draft) are looked up as the library resolves them, so
 an old key that a merge turned into an alias still finds its paper; the entry is then exported
@@ -9,14 +13,14 @@ category, tag and query filters then narrow whatever the starting set is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litmap.drafts.aux import scan_aux
-from litmap.drafts.latex import scan_tex
+from litmap.drafts import scan_draft
 from litmap.drafts.scan import ALL, Citation, DraftScan
 from litmap.errors import UnknownKey
+from litmap.formats import ExportContext, export_format
 from litmap.models import Paper
 from litmap.selection import select
 from litmap.store import Library
@@ -45,24 +49,65 @@ class ExportScope:
     warnings: list[str] = field(default_factory=list)
 
 
-def choose_papers(
-    library: Library,
-    *,
-    keys: Sequence[str] = (),
-    aux: Sequence[Path] = (),
-    tex: Sequence[Path] = (),
-    category: str | None = None,
-    tags: Iterable[str] = (),
-    query: str | None = None,
-) -> ExportScope:
+@dataclass(frozen=True)
+class Draft:
+    """A draft whose citations to export; ``syntax`` None: the one registered for its extension."""
+
+    path: Path
+    syntax: str | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to export, as every export command takes it: keys, drafts, then filters.
+
+    Without keys or drafts the whole library is the starting set; ``category`` (with its
+    subcategories), ``tags`` (all of them) and ``query`` (``litmap search``'s language) narrow it.
+    """
+
+    keys: Sequence[str] = ()
+    drafts: Sequence[Draft] = ()
+    category: str | None = None
+    tags: Sequence[str] = ()
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export's text and the scope it was made from (papers, missing keys, draft notes)."""
+
+    text: str
+    scope: ExportScope
+
+
+def export_papers(
+    library: Library, format_name: str, selection: Selection | None = None, flags: Mapping[str, bool] | None = None
+) -> Exported:
+    """The papers ``selection`` chooses, rendered by the format registered as ``format_name``."""
+    chosen = export_format(format_name)
+    selection = selection or Selection()
+    scope = choose_papers(library, selection)
+    config = library.config
+    context = ExportContext(
+        settings=config.export,
+        settings_path=str(library.config_path),
+        library_name=config.name,
+        library_description=config.description,
+        category=selection.category,
+        flags=dict(flags or {}),
+        load_taxonomy=library.taxonomy,
+    )
+    return Exported(chosen.renderer()(scope.papers, context), scope)
+
+
+def choose_papers(library: Library, selection: Selection) -> ExportScope:
     """The papers an export holds, in key order, and the keys it could not find."""
     scope = ExportScope()
+    keys, category, tags, query = selection.keys, selection.category, list(selection.tags), selection.query
     wanted: list[Citation | str] = list(keys)
-    for path in aux:
-        wanted.extend(_scanned(scan_aux(path), scope))
-    for path in tex:
-        wanted.extend(_scanned(scan_tex(path), scope))
-    explicit = bool(keys or aux or tex)
+    for draft in selection.drafts:
+        wanted.extend(_scanned(scan_draft(draft.path, draft.syntax), scope))
+    explicit = bool(keys or selection.drafts)
     chosen: dict[str, Paper] = {}
     if not explicit or any(_key_of(item) == ALL for item in wanted):
         chosen = {p.key: p for p in library.papers()}
@@ -84,7 +129,6 @@ def choose_papers(
             continue
         chosen[paper.key] = paper if key == paper.key else paper.model_copy(update={"key": key})
     papers = list(chosen.values())
-    tags = list(tags)
     if category or tags:
         taxonomy = library.taxonomy()
         if category:
