@@ -281,6 +281,37 @@ class Paper(BaseModel):
         extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
         return cls(**known, extra=extra)
 
+    @classmethod
+    def from_index(cls, record: dict[str, Any], authors: dict[Any, Author] | None = None) -> Paper:
+        """Rebuild a paper from a record that :meth:`to_json` gave for a valid paper, without validating it again.
+
+        The search index keeps such records (every file is validated when it is read into the index),
+        so reading the whole library costs a dict copy per paper instead of a full validation.
+        ``authors`` (a dict kept by the caller) shares one Author between papers that name the same
+        person: authors are immutable. Never use this on input from outside: use :meth:`from_record`.
+        """
+        template, mutable, dates = _construction_template(cls)
+        values = template.copy()
+        for name in mutable:
+            values[name] = type(template[name])()
+        extra = values["extra"]
+        for name, value in record.items():
+            if name in template and name != "extra":
+                values[name] = value
+            else:
+                extra[name] = value
+        if values["authors"]:
+            known = {} if authors is None else authors
+            values["authors"] = [
+                known.get(a) or known.setdefault(a, _stored_author(a)) if isinstance(a, str) else _stored_author(a)
+                for a in values["authors"]
+            ]
+        for name in dates:
+            if values[name] is not None:
+                values[name] = dt.date.fromisoformat(values[name])
+        fields_set = {name for name in record if name in template} | ({"extra"} if extra else set())
+        return _constructed(cls, values, fields_set)
+
     def to_record(self) -> dict[str, Any]:
         """The paper as its record: stable field order, empty fields left out."""
         record: dict[str, Any] = {}
@@ -351,6 +382,39 @@ class Category(BaseModel):
     @classmethod
     def _description(cls, value: Any) -> Any:
         return text_or_none(value)
+
+
+_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]] = {}
+_set = object.__setattr__
+
+
+def _construction_template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """Every field's default, the fields whose default is a fresh list or dict, and the date fields."""
+    if cls not in _TEMPLATES:
+        fields = cls.model_fields
+        template = {name: info.get_default(call_default_factory=True) for name, info in fields.items()}
+        mutable = tuple(name for name, value in template.items() if isinstance(value, (list, dict)))
+        dates = tuple(name for name, info in fields.items() if info.annotation in (dt.date, dt.date | None))
+        _TEMPLATES[cls] = template, mutable, dates
+    return _TEMPLATES[cls]
+
+
+def _constructed(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """An instance of a model holding ``values`` as they are (what ``model_construct`` does, minus its overhead)."""
+    instance = object.__new__(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", fields_set)
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+def _stored_author(value: str | dict[str, str]) -> Author:
+    """An author as a record stores it: ``"Family, Given"`` (no other comma) or a table."""
+    if isinstance(value, str):
+        family, _, given = value.partition(", ")
+        return _constructed(Author, {"family": family, "given": given}, {"family", "given"})
+    return _constructed(Author, {"family": value["family"], "given": value.get("given", "")}, set(value))
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,9 @@ err_console = Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 def emit_json(data: Any) -> None:
     """Write ``data`` as pretty JSON on stdout (UTF-8, stable key order as given)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from litmap.cli.json_text import pretty_json
+
+    sys.stdout.write(pretty_json(data) + "\n")
 
 
 def emit_keys(papers: Iterable[Paper]) -> None:

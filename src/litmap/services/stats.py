@@ -22,15 +22,15 @@ class CategoryCount:
 
 def category_counts(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, CategoryCount]:
     """Paper counts for every category of ``taxonomy``."""
-    papers = list(papers)
     counts = {c.id: CategoryCount() for c in taxonomy}
     members: dict[str, set[str]] = {c.id: set() for c in taxonomy}
+    lineage = {c.id: [a.id for a in taxonomy.path(c.id)] for c in taxonomy}  # once, not once per paper
     for paper in papers:
         for category_id in paper.categories:
             if category_id in counts:
                 counts[category_id].direct += 1
-                for ancestor in taxonomy.path(category_id):
-                    members[ancestor.id].add(paper.key)
+                for ancestor_id in lineage[category_id]:
+                    members[ancestor_id].add(paper.key)
     for category_id, keys in members.items():
         counts[category_id].subtree = len(keys)
     return counts

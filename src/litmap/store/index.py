@@ -664,6 +664,7 @@ def load_papers(library: Library) -> list[Paper] | None:
         with Index.open(library.root, library.read_only, timeout=2.0) as index:
             if index.broken_files():
                 return None
-            return [Paper.from_record(record) for record in index.records()]
+            authors: dict[Any, Any] = {}
+            return [Paper.from_index(record, authors) for record in index.records()]
     except (IndexUnavailable, sqlite3.Error, LitmapError):
         return None
