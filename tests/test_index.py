@@ -150,10 +150,10 @@ def test_broken_taxonomy_is_one_line(lib: Path, invoke) -> None:  # type: ignore
 
 def test_library_papers_read_through_a_fresh_index_equal_the_files(bundled_copy: Path, invoke) -> None:  # type: ignore[no-untyped-def]
     from_files = Library(bundled_copy).papers()
-    assert load_papers(Library(bundled_copy)) is None  # no index yet: none is made behind the user's back
+    assert load_papers(bundled_copy) is None  # no index yet: none is made behind the user's back
     assert not (bundled_copy / ".litmap" / INDEX_FILE).exists()
     keys(invoke("search", "superposition", "--keys"))
-    through_index = load_papers(Library(bundled_copy))
+    through_index = load_papers(bundled_copy)
     assert through_index is not None
     assert sorted(through_index, key=lambda p: p.key) == from_files
     assert Library(bundled_copy).papers() == from_files

@@ -12,6 +12,7 @@ from litmap.dedupe import matching
 from litmap.dedupe.distinct import DistinctPairs
 from litmap.dedupe.matching import Match, Matcher, normalize_title
 from litmap.models import Paper
+from litmap.services.dedupe import library_matcher
 
 ROME_AUTHORS = ["Meng, Kevin", "Bau, David", "Andonian, Alex", "Belinkov, Yonatan"]
 
@@ -231,9 +232,9 @@ def test_matcher_for_library_reads_the_distinct_pairs(tmp_path, make_paper_file)
     make_paper_file(library.root, "a", title="Attention patterns in toy models", authors=["Smith, J"], year=2020)
     make_paper_file(library.root, "b", title="Attention patterns in toy model", authors=["Smith, J"], year=2020)
     candidate = library.get("b")  # its own record is found too: re-importing it is a duplicate
-    assert {m.existing.key for m in Matcher.for_library(library).find_all(candidate)} == {"a", "b"}
+    assert {m.existing.key for m in library_matcher(library).find_all(candidate)} == {"a", "b"}
     (library.root / "distinct.toml").write_text('pairs = [["a", "b"]]\n', encoding="utf-8")
-    assert {m.existing.key for m in Matcher.for_library(library).find_all(candidate)} == {"b"}
+    assert {m.existing.key for m in library_matcher(library).find_all(candidate)} == {"b"}
 
 
 # -- scale: candidates, never all pairs ------------------------------------------------------------

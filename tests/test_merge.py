@@ -322,7 +322,7 @@ def _labels(root: Path) -> tuple[set[str], set[str]]:
 def test_an_interrupted_merge_leaves_the_old_or_the_new_library(
     invoke, two_records: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int, state: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from litmap.dedupe.merge import merge_in_library
+    from litmap.services.dedupe import merge_in_library
 
     assert invoke("dedupe", "--not", "meng2022locating", "meng2023locating").exit_code == 0
     distinct_before = (two_records / "distinct.toml").read_text(encoding="utf-8")

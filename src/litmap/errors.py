@@ -48,10 +48,6 @@ class InvalidValue(LitmapError):
     """A value given by the user that does not validate (an id, a year range, a key)."""
 
 
-class DuplicatePaper(LitmapError):
-    """The paper being added is already in the library."""
-
-
 class SourceError(LitmapError):
     """A network source failed: unreachable, timed out, answered with an error."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -50,6 +51,29 @@ RECORD_FIELDS = (
 #: The long free-text field, written last so a file reads metadata first.
 TRAILING_FIELDS = ("abstract",)
 KNOWN_FIELDS = frozenset(RECORD_FIELDS + TRAILING_FIELDS)
+
+
+@dataclass(frozen=True)
+class ValidationProblem:
+    """The first problem of a failed validation: where (field names and indexes), what, its pydantic type."""
+
+    location: tuple[str, ...]
+    message: str
+    kind: str = ""
+
+
+def first_problem(exc: ValueError) -> ValidationProblem:
+    """What a pydantic ValidationError (or any ValueError) says, as one message without pydantic's wording.
+
+    Every place that turns a validation error into words starts here: a paper file (``file:line:
+    field 'year': ...``), a BibTeX entry, an option typed by hand, a category.
+    """
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return ValidationProblem((), str(exc))
+    first = errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return ValidationProblem(tuple(str(part) for part in first["loc"]), message, str(first["type"]))
 
 
 def validate_citekey(key: str) -> str:

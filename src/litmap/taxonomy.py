@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import ValidationError
 
 from litmap.errors import InvalidValue, UnknownCategory
-from litmap.models import CATEGORY_ID_RE, Category
+from litmap.models import CATEGORY_ID_RE, Category, first_problem
 
 
 class Taxonomy:
@@ -219,7 +219,7 @@ def _changed(category: Category, fields: dict[str, object]) -> Category:
     try:
         return Category(**{**category.model_dump(), **fields})
     except ValidationError as exc:
-        raise InvalidValue(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+        raise InvalidValue(first_problem(exc).message) from None
 
 
 def _insert_after_subtree(

@@ -116,7 +116,8 @@ def dedupe(
     if distinct:
         if merge:
             raise typer.BadParameter("--not cannot be combined with --merge", param_hint="--not")
-        from litmap.dedupe.distinct import DISTINCT_FILE, mark_distinct
+        from litmap.services.dedupe import mark_distinct
+        from litmap.store.layout import DISTINCT_FILE
 
         first, second, new = mark_distinct(library, *distinct)
         what = "Recorded" if new else "Already recorded"
@@ -129,7 +130,7 @@ def dedupe(
     if merge:
         library.ensure_writable()
 
-    from litmap.dedupe.groups import library_duplicates
+    from litmap.services.dedupe import library_duplicates
 
     groups = library_duplicates(library, threshold)
     if not merge:
@@ -152,7 +153,7 @@ def dedupe(
 
 def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> None:
     from litmap.cli.render import console, emit_json
-    from litmap.dedupe.merge import merge_in_library
+    from litmap.services.dedupe import merge_in_library
 
     library = state.library()
     results = []
@@ -201,7 +202,7 @@ def merge(
 ) -> None:
     """Merge records of one paper into one; the other keys become its aliases."""
     from litmap.cli.render import console, emit_json, paper_panel
-    from litmap.dedupe.merge import merge_in_library
+    from litmap.services.dedupe import merge_in_library
 
     library = state.library()
     library.ensure_writable()

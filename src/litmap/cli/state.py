@@ -19,11 +19,6 @@ def set_library_option(path: str | None) -> None:
     _locations.clear()
 
 
-def library_option() -> str | None:
-    """The ``--library`` value given for this invocation, if any."""
-    return _options["library"]
-
-
 def location() -> LibraryLocation:
     """Where this invocation's library is, found without loading it (cheap: no models imported)."""
     if "library" not in _locations:

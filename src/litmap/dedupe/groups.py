@@ -15,7 +15,6 @@ from litmap.models import Paper
 
 if TYPE_CHECKING:
     from litmap.dedupe.distinct import DistinctPairs
-    from litmap.store.library import Library
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[DuplicateGroup]:
     """Every group of records in ``papers`` that are one paper, surest groups first."""
-    from litmap.store.library import collector_paused
+    from litmap.collector import collector_paused
 
     with collector_paused():
         matcher = Matcher(papers, distinct=distinct, threshold=threshold)
@@ -146,10 +145,3 @@ def find_duplicates(
             first, second = sorted((paper.key, match.existing.key))
             links.append((paper, match.existing, Link((first, second), match.reason, match.score, match.kind)))
     return group_links(links, distinct)
-
-
-def library_duplicates(library: Library, threshold: float = DEFAULT_THRESHOLD) -> list[DuplicateGroup]:
-    """Every group of duplicates in ``library``, honouring its distinct pairs."""
-    from litmap.dedupe.distinct import load_distinct
-
-    return find_duplicates(library.papers(), load_distinct(library), threshold)

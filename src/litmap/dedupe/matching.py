@@ -32,7 +32,6 @@ from litmap.models import Author, Paper
 
 if TYPE_CHECKING:
     from litmap.dedupe.distinct import DistinctPairs
-    from litmap.store.library import Library
 
 #: Default minimum score (0-100) of a fuzzy match: the title similarity less the author penalty.
 DEFAULT_THRESHOLD = 80.0
@@ -318,13 +317,6 @@ class Matcher:
         self._blocked = 0
         for paper in papers:
             self.add(paper)
-
-    @classmethod
-    def for_library(cls, library: Library, threshold: float = DEFAULT_THRESHOLD) -> Matcher:
-        """A matcher over every paper of ``library``, honouring its recorded distinct pairs."""
-        from litmap.dedupe.distinct import load_distinct
-
-        return cls(library.papers(), distinct=load_distinct(library), threshold=threshold)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -1,4 +1,4 @@
-"""Merging records of one paper into one, without losing anything, as one atomic change.
+"""Merging records of one paper into one, without losing anything (pure: no library, no I/O).
 
 The kept record gets the union of categories, tags and notes; the published form (title, type,
 venue, volume, pages, DOI) from a published record while keeping the arXiv id; the fullest author
@@ -8,9 +8,9 @@ so drafts citing an old key still resolve. Every value of any record that the me
 not keep (another title, author list, URL, abstract, year, venue, DOI, arXiv id, extra field) is
 reported in :attr:`MergeResult.dropped`.
 
-:func:`merge_in_library` first checks with the one matcher (:func:`litmap.dedupe.matching.compare`) that
-every record is the same paper as the kept one and that no pair was declared distinct; ``force``
-skips that check.
+:func:`ensure_same_paper` checks with the one matcher (:func:`litmap.dedupe.matching.compare`) that
+every record is the same paper as the kept one and that no pair was declared distinct;
+:func:`litmap.services.dedupe.merge_in_library` applies a merge to a library as one atomic change.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from litmap.dedupe.matching import arxiv_of, published_doi
-from litmap.errors import InvalidValue, LitmapError
+from litmap.errors import InvalidValue
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
 from litmap.models import Paper
 
 if TYPE_CHECKING:
     from litmap.dedupe.distinct import DistinctPairs
-    from litmap.store.library import Library
 
 T = TypeVar("T")
 _PREPRINT_VENUE = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
@@ -81,7 +80,7 @@ def _merged_note(papers: Sequence[Paper]) -> str | None:
     return "\n\n".join(kept) or None
 
 
-def _ordered(papers: Sequence[Paper], keep: str | None) -> list[Paper]:
+def ordered_for_merge(papers: Sequence[Paper], keep: str | None) -> list[Paper]:
     """The distinct records, the kept one first; InvalidValue for fewer than two or an unknown keeper."""
     unique = list({p.key: p for p in papers}.values())
     if len(unique) < 2:
@@ -98,7 +97,7 @@ def _ordered(papers: Sequence[Paper], keep: str | None) -> list[Paper]:
 
 def merge_records(papers: Sequence[Paper], keep: str | None = None) -> MergeResult:
     """Merge records of one paper into the one keyed ``keep`` (default: the first). Pure: no I/O."""
-    ordered = _ordered(papers, keep)
+    ordered = ordered_for_merge(papers, keep)
     kept, others = ordered[0], ordered[1:]
     source = next((p for p in ordered if is_published(p)), kept)
     venue = _first(
@@ -244,7 +243,7 @@ def mismatch(kept: Paper, other: Paper, distinct: DistinctPairs | None = None) -
 
 def ensure_same_paper(papers: Sequence[Paper], keep: str | None, distinct: DistinctPairs | None = None) -> None:
     """InvalidValue naming the first record of ``papers`` that is not the same paper as the kept one, and why."""
-    ordered = _ordered(papers, keep)
+    ordered = ordered_for_merge(papers, keep)
     kept = ordered[0]
     for other in ordered[1:]:
         reason = mismatch(kept, other, distinct)
@@ -252,36 +251,3 @@ def ensure_same_paper(papers: Sequence[Paper], keep: str | None, distinct: Disti
             raise InvalidValue(
                 f"{kept.key} and {other.key} do not look like the same paper ({reason}); use --force to merge anyway"
             )
-
-
-def merge_in_library(
-    library: Library, papers: Sequence[Paper], keep: str | None = None, *, force: bool = False
-) -> MergeResult:
-    """Merge ``papers`` of ``library`` into ``keep`` as one atomic change: the kept file rewritten,
-    the others removed, and pairs of ``distinct.toml`` that now name one paper forgotten.
-
-    The records are read again under the lock, so a change made meanwhile is not overwritten. Unless
-    ``force``, a record the matcher does not find to be the kept paper, or one recorded as distinct
-    from it, is refused (InvalidValue, nothing written).
-    """
-    from litmap.dedupe.distinct import load_distinct, stage_distinct
-
-    library.ensure_writable()
-    _ordered(papers, keep)
-    with library.writing() as changes:
-        fresh = []
-        for paper in papers:
-            path = library.paper_path(paper.key)
-            if not path.is_file():
-                raise LitmapError(f"{path} disappeared while merging (another litmap process?); run the merge again")
-            fresh.append(library.load_paper_file(path))
-        pairs = load_distinct(library)
-        if not force:
-            ensure_same_paper(fresh, keep, pairs)
-        result = merge_records(fresh, keep)
-        library.stage_paper(changes, result.paper)
-        for key in result.removed:
-            library.stage_delete(changes, key)
-        if pairs.discard_within(result.paper.all_keys):
-            stage_distinct(library, changes, pairs)
-    return result

@@ -22,7 +22,7 @@ from typing import Any
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
-from litmap.models import KNOWN_FIELDS, Author, Paper, parse_month
+from litmap.models import KNOWN_FIELDS, Author, Paper, first_problem, parse_month
 from litmap.pages import page_range as page_range_of
 
 #: BibTeX's predefined month macros.
@@ -453,13 +453,9 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
 
 def validation_message(exc: ValueError) -> str:
     """The first problem of a pydantic ValidationError as ``field 'x': message`` (else the text)."""
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        return f"field {where!r}: {message}" if where else message
-    return str(exc)
+    problem = first_problem(exc)
+    where = ".".join(problem.location)
+    return f"field {where!r}: {problem.message}" if where else problem.message
 
 
 def parse_bibtex(text: str) -> tuple[list[BibItem], int]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from litmap.errors import LitmapError
 from litmap.store import Library
-from litmap.store.config import CONFIG_FILE, DEFAULT_CONFIG
+from litmap.store.config import DEFAULT_CONFIG
 from litmap.store.discovery import bundled_library_path
-from litmap.store.files import STATE_DIR, atomic_write
+from litmap.store.files import atomic_write
+from litmap.store.layout import CONFIG_FILE, PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 GITIGNORE = f"# litmap's lock, journal and search index: rebuilt as needed, never committed\n{STATE_DIR}/\n"
 
@@ -33,11 +34,11 @@ def init_library(path: Path, name: str | None = None, from_bundled: bool = False
             else:
                 shutil.copy2(item, target)
     else:
-        (path / "papers").mkdir(parents=True, exist_ok=True)
+        (path / PAPERS_DIR).mkdir(parents=True, exist_ok=True)
         title = name or path.resolve().name or "litmap library"
         atomic_write(path / CONFIG_FILE, DEFAULT_CONFIG.format(name=title.replace('"', "'")))
         atomic_write(
-            path / "taxonomy.toml",
+            path / TAXONOMY_FILE,
             "# The category tree: add [[category]] tables here,\n# or use `litmap category add`.\n",
         )
     if not (path / ".gitignore").exists():

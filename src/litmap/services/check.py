@@ -10,7 +10,8 @@ from litmap.errors import InvalidFile
 from litmap.models import ENTRY_TYPES, Paper
 from litmap.store.codec import categories_from_toml, field_line, paper_from_toml
 from litmap.store.config import config_from_toml
-from litmap.store.library import Library, read_text
+from litmap.store.files import read_text
+from litmap.store.library import Library
 from litmap.taxonomy import Taxonomy
 
 
@@ -116,8 +117,8 @@ def check_library(library: Library) -> list[Problem]:
                             field_line(text, "categories"),
                         )
                     )
-    from litmap.dedupe.distinct import distinct_path, distinct_problems
     from litmap.services.attachments import attachment_problems
+    from litmap.services.dedupe import distinct_path, distinct_problems
 
     problems += [
         Problem(str(library.root / a.path), a.message) for a in attachment_problems(library, [p for *_, p in loaded])

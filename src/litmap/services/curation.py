@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from litmap.errors import InvalidFile, InvalidValue, LitmapError, UnknownCategory, UnknownKey, did_you_mean
-from litmap.models import Category, Paper
+from litmap.models import Category, Paper, first_problem
 from litmap.store import Library
 from litmap.store.files import Changes
 from litmap.taxonomy import validate_category_id
@@ -193,7 +193,7 @@ def add_category(
     try:
         category = Category(id=category_id, title=title, parent=parent, description=description)
     except ValidationError as exc:
-        raise InvalidValue(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+        raise InvalidValue(first_problem(exc).message) from None
     with library.writing() as changes:
         reshaped = library.taxonomy().with_added(category)
         library.stage_taxonomy(changes, reshaped.in_file_order())
@@ -288,8 +288,8 @@ def remove_papers(library: Library, keys: Iterable[str]) -> list[str]:
 
     Their attached files go with them, once the papers are gone (see :mod:`litmap.services.attachments`).
     """
-    from litmap.dedupe.distinct import load_distinct, stage_distinct
     from litmap.services.attachments import remove_attachments
+    from litmap.services.dedupe import load_distinct, stage_distinct
 
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
@@ -317,7 +317,7 @@ def begin_edit(library: Library, key: str) -> EditSession:
     A file that does not parse can be edited too: that is how a broken file gets mended.
     """
     from litmap.models import validate_citekey
-    from litmap.store.library import read_text
+    from litmap.store.files import read_text
 
     library.ensure_writable()
     try:
@@ -337,7 +337,7 @@ def finish_edit(library: Library, session: EditSession, text: str) -> Paper:
     UnknownCategory for a new category the taxonomy lacks, EditConflict if the file changed meanwhile.
     """
     from litmap.store.codec import field_line, paper_from_toml
-    from litmap.store.library import read_text
+    from litmap.store.files import read_text
 
     where = str(session.path)
     paper = paper_from_toml(text, where)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from litmap.dedupe.matching import Matcher
 from litmap.errors import InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY, make_key
-from litmap.models import Author, Paper, validate_citekey
+from litmap.models import Author, Paper, first_problem, validate_citekey
+from litmap.services.dedupe import library_matcher
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
 
@@ -144,7 +144,7 @@ class _Admission:
         for category in options.categories:
             taxonomy.get(category)
         papers = library.papers()
-        self.matcher = Matcher.for_library(library)  # honours pairs declared distinct (`dedupe --not`)
+        self.matcher = library_matcher(library)  # honours pairs declared distinct (`dedupe --not`)
         self.taken = {key.lower() for paper in papers for key in paper.all_keys}
         self.pattern = library.config.citekey_pattern
         self.today = options.today or dt.date.today()
@@ -406,8 +406,6 @@ _OPTION_OF_FIELD = {"authors": "--author", "type": "--type", "arxiv": "--arxiv",
 
 def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
     """Add one paper typed by hand; nothing is fetched (identifiers are recorded as given)."""
-    from litmap.formats.bibtex_read import validation_message
-
     options = options or IngestOptions()
     session = _Admission(library, options)
     try:
@@ -426,13 +424,11 @@ def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | No
             note=entry.note,
         )
     except ValueError as exc:
-        message = validation_message(exc)
-        for name in ("title", "authors", "year", "venue", "url", "type", "doi", "arxiv", "abstract", "note"):
-            prefix = f"field {name!r}"
-            if message.startswith(prefix) or message.startswith(f"field '{name}."):
-                option = _OPTION_OF_FIELD.get(name, f"--{name}")
-                message = f"{option}:{message.split(':', 1)[1]}" if ":" in message else f"{option}: {message}"
-                break
-        raise InvalidValue(message) from None
+        problem = first_problem(exc)
+        field = problem.location[0] if problem.location else ""
+        if field in _OPTION_OF_FIELD or field in ManualEntry.__dataclass_fields__:
+            raise InvalidValue(f"{_OPTION_OF_FIELD.get(field, f'--{field}')}: {problem.message}") from None
+        where = ".".join(problem.location)
+        raise InvalidValue(f"field {where!r}: {problem.message}" if where else problem.message) from None
     outcome = session.admit(Candidate(repr(paper.title), paper))
     return session.commit(IngestResult([outcome]))

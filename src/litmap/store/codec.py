@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from litmap.errors import InvalidFile
-from litmap.models import TRAILING_FIELDS, Category, Paper
+from litmap.models import TRAILING_FIELDS, Category, Paper, first_problem
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+)(?:, column (\d+))?\)")
@@ -62,13 +62,13 @@ def schema_error(
 
     ``within``: the index of the ``[[category]]`` table the field belongs to, if any.
     """
-    error = exc.errors()[0]
-    loc = [str(part) for part in error["loc"]]
+    problem = first_problem(exc)
+    loc = problem.location
     field = loc[0] if loc else ""
     if field == "extra" and len(loc) > 1:
         field = loc[1]
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "missing":
+    message = problem.message
+    if problem.kind == "missing":
         message = "required field is missing"
     where = f"{prefix}{field}" if field else prefix.rstrip(".") or "file"
     return InvalidFile(path, f"field {where!r}: {message}", field_line(text, field, within) if field else None)

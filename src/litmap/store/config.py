@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from litmap.keys import DEFAULT_PATTERN
 from litmap.store.codec import parse_toml, schema_error
-from litmap.store.discovery import CONFIG_FILE as CONFIG_FILE
+from litmap.store.layout import CONFIG_FILE as CONFIG_FILE
 
 DEFAULT_CONFIG = """\
 # A litmap library: this file marks its root. Papers live in papers/<citekey>.toml, the

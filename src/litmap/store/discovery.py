@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litmap.errors import LibraryNotFound
-
-#: The file that marks a library's root (defined here, not in config.py, so finding a library stays light).
-CONFIG_FILE = "litmap.toml"
+from litmap.store.layout import CONFIG_FILE
 
 ENV_VAR = "LITMAP_LIBRARY"
 

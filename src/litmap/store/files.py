@@ -16,15 +16,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litmap.errors import LitmapError
+from litmap.errors import InvalidFile, LitmapError
+from litmap.store.layout import PAPERS_DIR, STATE_DIR
 
 TMP_SUFFIX = ".litmap-tmp"
-STATE_DIR = ".litmap"
 JOURNAL = "journal.json"
 STAGING = "staging"
 LOCK_TIMEOUT_SECONDS = 15.0
 #: A change writing more files than this syncs them all at once (see :func:`commit`).
 BULK_SYNC_FILES = 64
+
+
+def read_text(path: Path) -> str:
+    """A library file's text; InvalidFile when it cannot be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFile(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidFile(str(path), exc.strerror or "cannot be read") from None
 
 
 def state_dir(root: Path) -> Path:
@@ -171,7 +181,7 @@ def roll_forward(root: Path) -> bool:
         did_work = True
     with contextlib.suppress(FileNotFoundError):
         (state_dir(root) / STAGING).unlink()
-    for directory in (root, root / "papers"):
+    for directory in (root, root / PAPERS_DIR):
         if directory.is_dir():
             for stray in directory.glob(f".*{TMP_SUFFIX}"):
                 with contextlib.suppress(OSError):
@@ -183,6 +193,13 @@ def roll_forward(root: Path) -> bool:
 def pending_journal(root: Path) -> bool:
     """Whether an interrupted multi-file change is waiting to be rolled forward."""
     return (state_dir(root) / JOURNAL).exists()
+
+
+def recover(root: Path) -> None:
+    """Roll forward a change a crash interrupted (under the lock), before anything is read."""
+    if pending_journal(root):
+        with library_lock(root):
+            roll_forward(root)
 
 
 def needs_recovery(root: Path) -> bool:

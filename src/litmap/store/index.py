@@ -28,18 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litmap.store.files import STATE_DIR, pending_journal
+from litmap.store.files import read_text, recover
+from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     import sqlite3
 
     from litmap.models import Paper
-    from litmap.store.library import Library
 
 SCHEMA_VERSION = "2"
 INDEX_FILE = "index.sqlite3"
-PAPERS_DIR = "papers"
-TAXONOMY_FILE = "taxonomy.toml"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
 COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
@@ -265,10 +263,8 @@ class Index:
         import sqlite3
 
         root = Path(root)
-        if not read_only and pending_journal(root):
-            from litmap.store.library import Library
-
-            Library(root)  # rolls an interrupted change forward before anything is read
+        if not read_only:
+            recover(root)
         try:
             return cls._open_file(root, index_path(root, read_only), timeout)
         except IndexUnavailable:
@@ -354,7 +350,6 @@ class Index:
     def _update_taxonomy(self, meta: dict[str, str], signature: str) -> bool:
         """Re-read taxonomy.toml; True if category titles changed (the index text must follow)."""
         from litmap.store.codec import categories_from_toml
-        from litmap.store.library import read_text
         from litmap.taxonomy import Taxonomy
 
         path = self.root / TAXONOMY_FILE
@@ -381,7 +376,7 @@ class Index:
         ]
         if not changed:
             return []
-        from litmap.store.library import collector_paused
+        from litmap.collector import collector_paused
 
         with collector_paused():
             return self._read_papers(papers_dir, sorted(changed), started, stored)
@@ -564,7 +559,6 @@ def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> 
     """Read and prepare paper files: an Entry each, or the error a user would see for a broken one."""
     from litmap.errors import InvalidFile
     from litmap.store.codec import paper_from_toml
-    from litmap.store.library import read_text
 
     out: list[Entry | str] = []
     for name in names:
@@ -646,8 +640,8 @@ def _remove(path: Path) -> None:
 # -- for other commands: papers through the index ------------------------------------------------
 
 
-def load_papers(library: Library) -> list[Paper] | None:
-    """Every paper of ``library`` read through its index, or None to read the files instead.
+def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
+    """Every paper of the library at ``root`` read through its index, or None to read the files instead.
 
     Only an index that already exists is used (brought up to date first: only changed files are
     parsed). None when there is none, it cannot be used, or some paper file is broken (reading
@@ -658,10 +652,10 @@ def load_papers(library: Library) -> list[Paper] | None:
     from litmap.errors import LitmapError
     from litmap.models import Paper
 
-    if existing_index(library.root, library.read_only) is None:
+    if existing_index(root, read_only) is None:
         return None
     try:
-        with Index.open(library.root, library.read_only, timeout=2.0) as index:
+        with Index.open(root, read_only, timeout=2.0) as index:
             if index.broken_files():
                 return None
             authors: dict[Any, Any] = {}

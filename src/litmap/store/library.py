@@ -6,25 +6,17 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
+from litmap.collector import collector_paused
+from litmap.errors import ReadOnlyLibrary, UnknownKey
 from litmap.models import Category, Paper
 from litmap.store import files
 from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
-from litmap.store.config import CONFIG_FILE, LibraryConfig, config_from_toml
+from litmap.store.config import LibraryConfig, config_from_toml
+from litmap.store.files import read_text
+from litmap.store.layout import CONFIG_FILE, PAPERS_DIR, TAXONOMY_FILE
 from litmap.taxonomy import Taxonomy
 
-PAPERS_DIR = "papers"
-TAXONOMY_FILE = "taxonomy.toml"
-
-
-def read_text(path: Path) -> str:
-    """A library file's text; InvalidFile when it cannot be read as UTF-8."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidFile(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InvalidFile(str(path), exc.strerror or "cannot be read") from None
+__all__ = ["Library", "collector_paused", "read_text"]
 
 
 class Library:
@@ -36,9 +28,8 @@ class Library:
         self._config: LibraryConfig | None = None
         self._taxonomy: Taxonomy | None = None
         self._papers: dict[str, Paper] | None = None
-        if not read_only and files.pending_journal(self.root):
-            with files.library_lock(self.root):
-                files.roll_forward(self.root)
+        if not read_only:
+            files.recover(self.root)
 
     def __repr__(self) -> str:
         return f"Library({str(self.root)!r}, read_only={self.read_only})"
@@ -104,7 +95,7 @@ class Library:
 
             loaded = {}
             with collector_paused():
-                indexed = load_papers(self)
+                indexed = load_papers(self.root, self.read_only)
                 if indexed is None:
                     indexed = [self.load_paper_file(path) for path in self.paper_files()]
                 for paper in indexed:
@@ -201,12 +192,6 @@ class Library:
             for paper in papers:
                 self.stage_paper(changes, paper)
 
-    def delete_papers(self, keys: Iterable[str]) -> None:
-        """Remove papers as one atomic change."""
-        with self.writing() as changes:
-            for key in keys:
-                self.stage_delete(changes, key)
-
     def save_taxonomy(self, categories: list[Category]) -> None:
         """Write the category tree atomically."""
         with self.writing() as changes:
@@ -215,24 +200,6 @@ class Library:
     def _forget(self) -> None:
         self._papers = None
         self._taxonomy = None
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many objects are made.
-
-    Each collection re-scans every live object, so loading 100k papers with it running takes
-    about three times as long; nothing made while loading is cyclic garbage.
-    """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _safe_key(key: str) -> bool:
