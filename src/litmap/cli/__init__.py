@@ -11,6 +11,7 @@ from litmap.cli import (  # noqa: F401
     paper_cmds,
     reading_cmds,
     search_cmd,
+    upgrade_cmd,
 )
 from litmap.cli.app import app, main
 

@@ -170,9 +170,19 @@ COMMON_SETTINGS = (
 )
 
 
+#: Settings of the sources that are searched rather than asked for an identifier (``upgrade``).
+_SEARCH_SETTINGS: dict[str, tuple[Setting, ...]] = {}
+
+
+def register_search_settings(name: str, settings: tuple[Setting, ...]) -> None:
+    """Declare the ``[sources]`` settings of a searched source (DBLP, Semantic Scholar), for ``check``."""
+    _SEARCH_SETTINGS[name] = settings
+
+
 def known_settings() -> list[Setting]:
     """Every ``[sources]`` setting litmap reads: the common ones, then each source's."""
-    return [*COMMON_SETTINGS, *(s for source in _REGISTRY.values() for s in source.settings)]
+    searched = (s for settings in _SEARCH_SETTINGS.values() for s in settings)
+    return [*COMMON_SETTINGS, *(s for source in _REGISTRY.values() for s in source.settings), *searched]
 
 
 def _where(setting: Setting) -> str:
@@ -286,4 +296,20 @@ register_source(
         ),
         handover=_arxiv_doi_to_arxiv,
     )
+)
+
+# Searched by ``litmap upgrade`` for the published version of a preprint (see services/upgrade.py).
+register_search_settings(
+    "dblp",
+    (
+        Setting("dblp_api", "https://dblp.org/search/publ/api", "LITMAP_DBLP_API", "DBLP's publication search"),
+        Setting("dblp_delay", 1.0, "LITMAP_DBLP_DELAY", "seconds between two DBLP requests"),
+    ),
+)
+register_search_settings(
+    "s2",
+    (
+        Setting("s2_api", "https://api.semanticscholar.org/graph/v1", "LITMAP_S2_API", "Semantic Scholar's Graph API"),
+        Setting("s2_delay", 1.0, "LITMAP_S2_DELAY", "seconds between two Semantic Scholar requests"),
+    ),
 )

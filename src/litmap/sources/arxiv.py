@@ -21,6 +21,7 @@ from litmap.identifiers import arxiv_query_id, arxiv_version, normalize_arxiv_id
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper
 from litmap.sources import Lookup, SourceContext
+from litmap.sources.cache import polite_get
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -180,7 +181,6 @@ class ArxivSource:
         """One Lookup per id; an id arXiv does not know gets an error, as does every id of a failed request."""
         for start in range(0, len(ids), self.batch_size):
             batch = list(ids[start : start + self.batch_size])
-            self.limiter.wait()
             try:
                 feed = self._request(batch)
             except SourceError as exc:
@@ -198,7 +198,7 @@ class ArxivSource:
         # Ids are [a-z0-9./-] only: the comma list needs no escaping (and stays readable in logs).
         url = f"{self.api_url}?id_list={','.join(batch)}&max_results={len(batch)}"
         try:
-            text = self.client.get(url)
+            text = polite_get(self.client, self.limiter, url)
         except FetchError as exc:
             message = str(exc)
             if exc.body:

@@ -21,6 +21,7 @@ from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper
 from litmap.pages import page_range
 from litmap.sources import Lookup, SourceContext
+from litmap.sources.cache import polite_get
 from litmap.sources.http import FetchError, HttpClient, RateLimiter, short_body
 
 #: Crossref work types -> BibTeX entry types.
@@ -77,17 +78,47 @@ def jats_to_text(abstract: str) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
-def parse_work(text: str) -> Paper:
-    """A Crossref ``/works/{doi}`` answer as a paper; SourceError if it is not one."""
+_KINDS = {"work": "work record", "work-list": "list of works"}
+
+
+def _envelope(text: str, kind: str) -> Any:
     try:
         envelope = json.loads(text)
     except ValueError as exc:
         raise SourceError(f"Crossref's answer is not valid JSON ({exc})") from None
-    if not isinstance(envelope, dict) or envelope.get("status") != "ok" or envelope.get("message-type") != "work":
-        raise SourceError("Crossref's answer is not a work record")
+    if not isinstance(envelope, dict) or envelope.get("status") != "ok" or envelope.get("message-type") != kind:
+        raise SourceError(f"Crossref's answer is not a {_KINDS[kind]}")
     message = envelope.get("message")
     if not isinstance(message, dict):
-        raise SourceError("Crossref's answer is not a work record")
+        raise SourceError(f"Crossref's answer is not a {_KINDS[kind]}")
+    return message
+
+
+def parse_work(text: str) -> Paper:
+    """A Crossref ``/works/{doi}`` answer as a paper; SourceError if it is not one."""
+    return paper_from_message(_envelope(text, "work"))
+
+
+def parse_search(text: str) -> list[tuple[Paper, dict[str, Any]]]:
+    """A Crossref ``/works?query...`` answer as (paper, raw item) pairs, best match first."""
+    found: list[tuple[Paper, dict[str, Any]]] = []
+    for item in _envelope(text, "work-list").get("items") or []:
+        if isinstance(item, dict):
+            try:
+                found.append((paper_from_message(item), item))
+            except SourceError:
+                continue
+    return found
+
+
+def preprint_of(message: dict[str, Any]) -> list[str]:
+    """The DOIs a work's ``relation`` says it is a preprint of (``is-preprint-of``)."""
+    relations = (message.get("relation") or {}).get("is-preprint-of") or []
+    return [str(r["id"]) for r in relations if isinstance(r, dict) and r.get("id-type") == "doi" and r.get("id")]
+
+
+def paper_from_message(message: dict[str, Any]) -> Paper:
+    """One Crossref work message (as in ``/works/{doi}`` or a search's ``items``) as a paper."""
     title = _first(message.get("title"))
     subtitle = _first(message.get("subtitle"))
     if title and subtitle and subtitle.lower() not in title.lower():
@@ -167,11 +198,19 @@ class CrossrefSource:
         """One Lookup per DOI."""
         params = {"mailto": self.contact_email} if self.contact_email else None
         for doi in ids:
-            self.limiter.wait()
             try:
-                text = self.client.get(self.work_url(doi), params=params)
+                text = polite_get(self.client, self.limiter, self.work_url(doi), params)
                 yield Lookup(doi, paper=parse_work(text))
             except FetchError as exc:
                 yield Lookup(doi, error=_not_found_or_error(exc))
             except SourceError as exc:
                 yield Lookup(doi, error=str(exc))
+
+    def search(self, title: str, first_author: str | None = None, rows: int = 5) -> list[tuple[Paper, dict[str, Any]]]:
+        """Works matching a title (``query.bibliographic``) and first author; FetchError on failure."""
+        params = {"query.bibliographic": title, "rows": str(rows)}
+        if first_author:
+            params["query.author"] = first_author
+        if self.contact_email:
+            params["mailto"] = self.contact_email
+        return parse_search(polite_get(self.client, self.limiter, f"{self.api_url}/works", params))
