@@ -19,7 +19,7 @@ from pathlib import Path
 
 from litmap.drafts import scan_draft
 from litmap.drafts.scan import ALL, Citation, DraftScan
-from litmap.errors import UnknownKey
+from litmap.errors import InvalidValue, UnknownKey
 from litmap.formats import ExportContext, export_format
 from litmap.models import Paper
 from litmap.selection import select
@@ -85,6 +85,10 @@ def export_papers(
 ) -> Exported:
     """The papers ``selection`` chooses, rendered by the format registered as ``format_name``."""
     chosen = export_format(format_name)
+    unknown = sorted(set(flags or {}) - {flag.name for flag in chosen.flags})
+    if unknown:
+        known = ", ".join(flag.name for flag in chosen.flags) or "none"
+        raise InvalidValue(f"{format_name} export has no option {unknown[0]!r} (its options: {known})")
     selection = selection or Selection()
     scope = choose_papers(library, selection)
     config = library.config
