@@ -182,3 +182,18 @@ def test_a_draft_with_a_typo_gets_five_entries_then_compiles_with_both(tmp_path:
         second = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
         assert second.returncode == 0, second.stderr
         assert_clean(compile_draft(folder, engine), engine, [*keys, "nanda2023progress"])
+
+
+def test_biber_resolves_both_keys_of_a_paper_cited_twice(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from litmap.store import Library
+
+    library = Library(bundled_copy)
+    library.save_paper(library.get("olah2020zoom").model_copy(update={"aliases": ["olah2020zoomin"]}))
+    folder = tmp_path / "biber"
+    draft = write_draft(folder, "biber", ["olah2020zoomin", "olah2020zoom", "elhage2022toy"])
+    result = invoke("export", "bibtex", "--draft", str(draft), "-o", str(folder / "refs.bib"))
+    assert result.exit_code == 0, result.stderr
+    compiled = compile_draft(folder, "biber")
+    assert not re.findall(r"^.*(?:WARN|ERROR).*$", compiled.blg, re.MULTILINE)
+    assert compiled.warnings() == []
+    assert sorted(compiled.bibliography_keys("biber")) == ["elhage2022toy", "olah2020zoomin"]

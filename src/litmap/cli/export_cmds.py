@@ -36,7 +36,8 @@ class FormatGroup(LitmapGroup):
 export_app = typer.Typer(
     cls=FormatGroup,
     name="export",
-    help="Export papers: BibTeX for a LaTeX draft, CSL-JSON for pandoc and Zotero, the reading list as Markdown.",
+    help="Export papers: BibTeX for LaTeX, Hayagriva for Typst, CSL-JSON for pandoc and Zotero, the reading list"
+    " as Markdown.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -58,6 +59,30 @@ SELECTION_OPTIONS = (
                 help="Citekeys to export (old keys left by merges resolve); - reads keys from stdin. "
                 "Default: all papers.",
                 show_default=False,
+            ),
+        ],
+    ),
+    _option(
+        "draft",
+        Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--draft",
+                "-d",
+                metavar="FILE",
+                help="Export what this draft cites (repeatable): .tex (following \\input/\\include), .aux,"
+                " .typ (following #include), .md/.qmd/.Rmd (pandoc).",
+            ),
+        ],
+    ),
+    _option(
+        "draft_syntax",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--draft-syntax",
+                metavar="SYNTAX",
+                help="Read every --draft as latex, aux, typst or pandoc, whatever its extension.",
             ),
         ],
     ),
@@ -138,7 +163,8 @@ def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
     wanted = keys_with_stdin(keys)
     if keys and not wanted:
         raise fail("no keys on standard input (pipe them in, e.g. `litmap search grokking --keys | ... -`)")
-    drafts = [Draft(path, "aux") for path in params["aux"] or []]
+    drafts = [Draft(path, params["draft_syntax"]) for path in params["draft"] or []]
+    drafts += [Draft(path, "aux") for path in params["aux"] or []]
     drafts += [Draft(path, "latex") for path in params["tex"] or []]
     selection = Selection(
         keys=wanted, drafts=drafts, category=params["category"], tags=params["tag"] or [], query=params["query"]
@@ -156,7 +182,8 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, a
     for line in scope.warnings:
         _note(f"Warning: {line}")
     for paper_key, used, other in scope.double_cited:
-        _note(f"Warning: {used!r} and {other!r} are the same paper ({paper_key}); exported as {used!r}")
+        same = f"{used!r} and {other!r} are the same paper ({paper_key})"
+        _note(f"Warning: {same}; both keys are defined (cite one to list it once)")
     if output is not None:
         _note(f"Wrote {wrote.format(count=len(scope.papers))} to {output}")
     if not scope.missing:

@@ -3,8 +3,9 @@
 A draft syntax is one module with a ``scan(path) -> DraftScan`` function (see :mod:`litmap.drafts.scan`
 for the walk every syntax shares) plus one :func:`register_syntax` call naming the file extensions it
 reads. :func:`scan_draft` then picks the syntax by extension (or by name), and the export commands
-find a draft's citations without knowing its syntax. Built-in: ``latex`` (``.tex``) and ``aux``
-(the ``.aux`` LaTeX writes). Importing this package does not import the syntaxes' modules.
+find a draft's citations without knowing its syntax. Built-in: ``latex`` (``.tex``), ``aux`` (the
+``.aux`` LaTeX writes), ``typst`` (``.typ``) and ``pandoc`` (``.md``, ``.qmd``, ``.Rmd``). Importing this
+package does not import the syntaxes' modules.
 """
 
 from __future__ import annotations
@@ -66,15 +67,16 @@ def draft_syntaxes() -> list[DraftSyntax]:
 def syntax_for(path: Path, name: str | None = None) -> DraftSyntax:
     """The syntax called ``name``, else the one reading ``path``'s extension; InvalidValue if none."""
     if name is not None:
-        if name not in _SYNTAXES:
+        if name.lower() not in _SYNTAXES:
             raise InvalidValue(f"unknown draft syntax {name!r} (known: {', '.join(_SYNTAXES)})")
-        return _SYNTAXES[name]
+        return _SYNTAXES[name.lower()]
     suffix = Path(path).suffix.lower()
     for syntax in _SYNTAXES.values():
         if suffix in syntax.extensions:
             return syntax
     known = ", ".join(ext for s in _SYNTAXES.values() for ext in s.extensions)
-    raise InvalidValue(f"{path}: not a draft litmap can read (drafts end in {known})")
+    names = "|".join(_SYNTAXES)
+    raise InvalidValue(f"{path}: not a draft litmap can read (drafts end in {known}; or pass --draft-syntax {names})")
 
 
 def scan_draft(path: Path, syntax: str | None = None) -> DraftScan:
@@ -84,3 +86,12 @@ def scan_draft(path: Path, syntax: str | None = None) -> DraftScan:
 
 register_syntax(DraftSyntax("latex", (".tex", ".ltx"), "litmap.drafts.latex:scan_tex", "LaTeX sources"))
 register_syntax(DraftSyntax("aux", (".aux",), "litmap.drafts.aux:scan_aux", "the .aux file LaTeX writes"))
+register_syntax(DraftSyntax("typst", (".typ",), "litmap.drafts.typst:scan", "Typst: @key, #cite(<key>)"))
+register_syntax(
+    DraftSyntax(
+        "pandoc",
+        (".md", ".markdown", ".qmd", ".rmd"),
+        "litmap.drafts.pandoc:scan",
+        "pandoc Markdown, Quarto, R Markdown",
+    )
+)

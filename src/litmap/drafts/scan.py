@@ -8,6 +8,7 @@ as a citation. It never fails on the draft's content, only on a missing or unrea
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from litmap.errors import InvalidValue
 #: The key ``\nocite{*}`` (or pandoc's ``nocite: '@*'``) cites: every entry of the bibliography.
 ALL = "*"
 _MAX_DEPTH = 50
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class DraftScan:
     warnings: list[str] = field(default_factory=list)
     #: Every file the scan read, the main file first (what ``--watch`` watches).
     files: list[Path] = field(default_factory=list)
+    #: References that cite only if the library has the key (``@fig-plot`` may be a cross-reference).
+    possible: list[Citation] = field(default_factory=list)
 
     @property
     def keys(self) -> list[str]:
@@ -61,14 +65,20 @@ class DraftWalk:
         self.scan = DraftScan()
         self._found: dict[str, Citation] = {}
         self._stack: list[Path] = []
+        self._maybe: dict[str, Citation] = {}
 
     def run(self, missing: str) -> DraftScan:
         """Scan from the main file; ``missing`` is the error when it is not there."""
         if not self.main.is_file():
             raise InvalidValue(missing)
         self.walk(self.main)
+        self.finish()
         self.scan.citations = list(self._found.values())
+        self.scan.possible = [c for key, c in self._maybe.items() if key not in self._found]
         return self.scan
+
+    def finish(self) -> None:
+        """Called once every file is read: decide what was pending (labels may come after their use)."""
 
     def walk(self, path: Path) -> None:
         """Read one file (and, through :meth:`read`, those it includes)."""
@@ -103,9 +113,26 @@ class DraftWalk:
         if key not in self._found:
             self._found[key] = Citation(key, path, line)
 
-    def cited(self, key: str) -> bool:
-        """Whether ``key`` has been cited so far."""
-        return key in self._found
+    def maybe(self, key: str, path: Path, line: int) -> None:
+        """Record ``key`` as a citation only if the library has it (it may be a cross-reference)."""
+        if key not in self._maybe:
+            self._maybe[key] = Citation(key, path, line)
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span replaced by spaces, newlines kept (so offsets and lines still match)."""
+    if not spans:
+        return text
+    pieces = []
+    position = 0
+    for start, end in sorted(spans):
+        if start < position:
+            start = position
+        pieces.append(text[position:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 class LineIndex:

@@ -1,4 +1,4 @@
-"""Formats: converters between papers and text (BibTeX in and out, LaTeX text, CSL-JSON, Markdown).
+"""Formats: converters between papers and text (BibTeX in and out, LaTeX text, CSL-JSON, Hayagriva, Markdown).
 
 Each converter is a pure function over models; nothing here reads or writes files, prints or exits.
 
@@ -43,6 +43,29 @@ class ExportContext:
     category: str | None = None
     flags: Mapping[str, bool] = field(default_factory=dict)
     load_taxonomy: Callable[[], Taxonomy] | None = None
+    #: Exported key -> other keys a draft cites the same paper by: a format defines them too.
+    also_cited_as: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Exported key -> the paper's own key, when a draft cites the paper by an alias.
+    own_keys: Mapping[str, str] = field(default_factory=dict)
+
+    def other_keys(self, key: str) -> list[str]:
+        """The keys besides ``key`` that must resolve to its entry: those cited, then its own key.
+
+        For formats with aliases (biblatex's ``ids``).
+        """
+        others = list(self.also_cited_as.get(key, ()))
+        own = self.own_keys.get(key)
+        return [*others, own] if own and own not in others else others
+
+    def under_every_cited_key(self, papers: Sequence[Paper]) -> list[Paper]:
+        """``papers``, each also under every other key a draft cites it by, in key order.
+
+        For formats without aliases (CSL-JSON, Hayagriva): each cited key gets an item of its own.
+        """
+        every = list(papers)
+        for paper in papers:
+            every.extend(paper.model_copy(update={"key": other}) for other in self.also_cited_as.get(paper.key, ()))
+        return sorted(every, key=lambda p: p.key)
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
@@ -126,8 +149,9 @@ register_format(
         render="litmap.formats.bibtex:export_bibtex",
         help="Export papers as BibTeX (for bibtex and biber), e.g. exactly those a LaTeX draft cites.",
         examples=(
-            "litmap export bibtex --tex draft.tex -o refs.bib    what the draft cites",
-            "litmap export bibtex --aux build/draft.aux -o refs.bib",
+            "litmap export bibtex --draft draft.tex -o refs.bib    what the draft cites",
+            "litmap export bibtex --draft build/draft.aux -o refs.bib",
+            "litmap export bibtex --draft paper.typ -o refs.bib",
             "litmap export bibtex elhage2022toy olah2020zoom",
             "litmap search grokking --keys | litmap export bibtex -",
             "litmap export bibtex --category attribution --ascii -o attribution.bib",
@@ -145,11 +169,24 @@ register_format(
         render="litmap.formats.csl:export_csl",
         help="Export papers as CSL-JSON, for pandoc (--citeproc), Zotero and other CSL tools.",
         examples=(
-            "litmap export csl-json -o refs.json && pandoc draft.md --citeproc --bibliography refs.json",
+            "litmap export csl-json --draft draft.md -o refs.json    for pandoc --citeproc --bibliography refs.json",
             "litmap export csl-json --category superposition",
         ),
         wrote="{count} items",
         extension=".json",
+    )
+)
+register_format(
+    ExportFormat(
+        name="hayagriva",
+        render="litmap.formats.hayagriva:export_hayagriva",
+        help="Export papers as Hayagriva YAML, Typst's bibliography format, e.g. exactly those a draft cites.",
+        examples=(
+            'litmap export hayagriva --draft paper.typ -o refs.yml    then #bibliography("refs.yml")',
+            "litmap export hayagriva --category superposition -o superposition.yml",
+        ),
+        flags=(FormatFlag("abstracts", "--abstracts", "Include the abstracts."),),
+        extension=".yml",
     )
 )
 register_format(

@@ -83,22 +83,31 @@ def export_bibtex(papers: Sequence[Paper], context: ExportContext) -> str:
         ascii_only=context.flags.get("ascii", False),
         abstracts=context.flags.get("abstracts", False),
     )
-    return papers_to_bibtex(papers, options)
+    return papers_to_bibtex(papers, options, {p.key: context.other_keys(p.key) for p in papers})
 
 
-def papers_to_bibtex(papers: Iterable[Paper], options: BibtexOptions | None = None) -> str:
-    """A whole .bib file: one entry per paper, sorted by key, separated by blank lines."""
+def papers_to_bibtex(
+    papers: Iterable[Paper], options: BibtexOptions | None = None, ids: Mapping[str, list[str]] | None = None
+) -> str:
+    """A whole .bib file: one entry per paper, sorted by key, separated by blank lines.
+
+    ``ids`` maps an entry's key to other keys that must resolve to it (biblatex's ``ids`` field).
+    """
     options = options or BibtexOptions()
-    entries = [paper_to_bibtex(p, options) for p in sorted(papers, key=lambda p: p.key)]
+    ids = ids or {}
+    entries = [paper_to_bibtex(p, options, ids.get(p.key, ())) for p in sorted(papers, key=lambda p: p.key)]
     return "\n".join(entries)
 
 
-def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None) -> str:
-    """One BibTeX entry, ending with a newline."""
+def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None, ids: Iterable[str] = ()) -> str:
+    """One BibTeX entry, ending with a newline; ``ids`` are other keys biber resolves to it."""
     options = options or BibtexOptions()
     entry_type, fields = entry_fields(paper, options)
     lines = [f"@{entry_type}{{{paper.key},"]
     lines.extend(f"  {name} = {value}," for name, value in fields)
+    also = list(ids)
+    if also:
+        lines.append(f"  ids = {{{', '.join(also)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -41,7 +41,8 @@ def export_csl(papers: Sequence[Paper], context: ExportContext) -> str:
     """``litmap export csl-json``: the CSL-JSON array, web venues from the library's ``[export]`` settings."""
     from litmap.formats.bibtex import BibtexOptions
 
-    return papers_to_csl(papers, BibtexOptions.from_settings(context.settings, context.settings_path).web_venues)
+    venues = BibtexOptions.from_settings(context.settings, context.settings_path).web_venues
+    return papers_to_csl(context.under_every_cited_key(papers), venues)
 
 
 def papers_to_csl(papers: Iterable[Paper], web_venues: Iterable[str] = DEFAULT_WEB_VENUES) -> str:

@@ -47,6 +47,12 @@ class ExportScope:
     unread: list[str] = field(default_factory=list)
     #: Draft text that may cite but was not read as a citation (unknown commands), ``file:line: why``.
     warnings: list[str] = field(default_factory=list)
+    #: Exported key -> the other keys a draft cites the same paper by (each is defined too).
+    also_cited_as: dict[str, list[str]] = field(default_factory=dict)
+    #: Exported key -> the paper's own key, when the entry is exported under an alias the draft cites.
+    own_keys: dict[str, str] = field(default_factory=dict)
+    #: Every draft file read (the main files and what they include), for ``--watch``.
+    files: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ def export_papers(
         category=selection.category,
         flags=dict(flags or {}),
         load_taxonomy=library.taxonomy,
+        also_cited_as={key: tuple(others) for key, others in scope.also_cited_as.items()},
+        own_keys=dict(scope.own_keys),
     )
     return Exported(chosen.renderer()(scope.papers, context), scope)
 
@@ -109,12 +117,16 @@ def choose_papers(library: Library, selection: Selection) -> ExportScope:
     scope = ExportScope()
     keys, category, tags, query = selection.keys, selection.category, list(selection.tags), selection.query
     wanted: list[Citation | str] = list(keys)
+    possible: list[Citation] = []
     for draft in selection.drafts:
-        wanted.extend(_scanned(scan_draft(draft.path, draft.syntax), scope))
+        scan = scan_draft(draft.path, draft.syntax)
+        wanted.extend(_scanned(scan, scope))
+        possible.extend(scan.possible)
     explicit = bool(keys or selection.drafts)
     chosen: dict[str, Paper] = {}
     if not explicit or any(_key_of(item) == ALL for item in wanted):
         chosen = {p.key: p for p in library.papers()}
+    wanted.extend(c for c in possible if _known(library, c.key))
     exported_as: dict[str, str] = {}
     for item in wanted:
         key = _key_of(item)
@@ -129,8 +141,12 @@ def choose_papers(library: Library, selection: Selection) -> ExportScope:
             continue
         first = exported_as.setdefault(paper.key, key)
         if first != key:
-            scope.double_cited.append((paper.key, first, key))
+            if key not in scope.also_cited_as.setdefault(first, []):
+                scope.double_cited.append((paper.key, first, key))
+                scope.also_cited_as[first].append(key)
             continue
+        if key != paper.key:
+            scope.own_keys[key] = paper.key
         chosen[paper.key] = paper if key == paper.key else paper.model_copy(update={"key": key})
     papers = list(chosen.values())
     if category or tags:
@@ -147,7 +163,17 @@ def choose_papers(library: Library, selection: Selection) -> ExportScope:
 def _scanned(scan: DraftScan, scope: ExportScope) -> list[Citation]:
     scope.unread.extend(scan.unread)
     scope.warnings.extend(scan.warnings)
+    scope.files.extend(path for path in scan.files if path not in scope.files)
     return scan.citations
+
+
+def _known(library: Library, key: str) -> bool:
+    """Whether the library holds ``key`` (as a key or an alias)."""
+    try:
+        library.get(key)
+    except UnknownKey:
+        return False
+    return True
 
 
 def _key_of(item: Citation | str) -> str:

@@ -1,0 +1,102 @@
+"""The citekeys a pandoc Markdown draft cites (``.md``, ``.qmd``, ``.Rmd``), read as pandoc reads them.
+
+Bracketed citations (``[@key]``, ``[see @a, p. 3; @b]``, ``[-@key]``), bare ones in the text
+(``@key says``, ``@key [p. 3]``), braced keys (``@{key.with.dots}``) and the ``nocite`` metadata of
+the YAML front matter (``nocite: '@*'`` is :data:`ALL`). Keys follow pandoc's rule: a letter, digit or
+``_`` first, then alphanumerics, ``_`` and internal punctuation (``:.#$%&-+?<>~/``).
+
+Not citations: an ``@`` after a letter or digit (an e-mail address), in code (fenced blocks, inline
+code), in URLs and HTML comments, and references to the draft's own labels (``{#fig-plot}``, Quarto's
+``#| label: fig-plot``). Quarto's and pandoc-crossref's references (``@fig-plot``, ``@tbl:data``) count
+only if the library has such a key. Quarto's ``{{< include file.qmd >}}`` is followed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from litmap.drafts.scan import ALL, DraftScan, DraftWalk, LineIndex, blank
+
+_KEY = r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*"
+_CITATION = re.compile(r"(?<![\w\\])@(?:\{([^{}\n]*)\}|(" + _KEY + "))")
+_NOCITE_KEY = re.compile(r"@(\*|" + _KEY + ")")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_HIDDEN = re.compile(r"<!--.*?-->|<(?:https?|ftp|mailto):[^>\s]*>|(?<!@\{)\b(?:https?|ftp)://[^\s<>)\]]+", re.S)
+_ID = re.compile(r"\{[^{}\n]*?#([\w\-:.]+)|^[ \t]*#\|[ \t]*label:[ \t]*['\"]?([\w\-:.]+)", re.M)
+_INCLUDE = re.compile(r"\{\{<\s*include\s+['\"]?([^'\">\s]+)['\"]?\s*>\}\}")
+#: Cross-reference prefixes of Quarto (``@fig-plot``) and pandoc-crossref (``@fig:plot``).
+_CROSSREF = re.compile(
+    r"(?:fig|tbl|eq|sec|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|tip|nte|wrn|imp|cau)[-:]\w", re.I
+)
+
+
+def scan(path: Path) -> DraftScan:
+    """Every key cited by a pandoc Markdown file and the files it includes."""
+    return _PandocWalk(Path(path)).run(f"no such draft: {path}")
+
+
+class _PandocWalk(DraftWalk):
+    def __init__(self, main: Path) -> None:
+        super().__init__(main)
+        self.labels: set[str] = set()
+        self.pending: list[tuple[str, Path, int]] = []
+
+    def read(self, path: Path, text: str) -> None:
+        lines = LineIndex(text)
+        front = _FRONT_MATTER.match(text)
+        if front:
+            self._nocite(front.group(1), path)
+            text = blank(text, [front.span()])
+        for match in _FENCE.finditer(text):
+            self.labels.update(m.group(2) for m in _ID.finditer(match.group(0)) if m.group(2))
+        text = blank(text, [m.span() for m in _FENCE.finditer(text)])
+        text = blank(text, [m.span() for m in _INLINE_CODE.finditer(text)])
+        text = blank(text, [m.span() for m in _HIDDEN.finditer(text)])
+        self.labels.update(m.group(1) or m.group(2) for m in _ID.finditer(text))
+        events = [(m.start(), m) for m in _CITATION.finditer(text)]
+        events += [(m.start(), m) for m in _INCLUDE.finditer(text)]
+        for start, match in sorted(events, key=lambda e: e[0]):
+            if match.re is _INCLUDE:
+                self._include(path, lines.line(start), match.group(1))
+            else:
+                self.pending.append((match.group(1) or match.group(2), path, lines.line(start)))
+
+    def finish(self) -> None:
+        for key, path, line in self.pending:
+            if key in self.labels:
+                continue
+            if _CROSSREF.match(key):
+                self.maybe(key, path, line)
+            else:
+                self.cite(key, path, line)
+
+    def _nocite(self, front: str, path: Path) -> None:
+        """The keys of the ``nocite`` field: its line and the more indented lines after it."""
+        lines = front.split("\n")
+        for number, line in enumerate(lines):
+            if not re.match(r"nocite\s*:", line):
+                continue
+            value = [line.split(":", 1)[1]]
+            value += [more for more in _continuation(lines[number + 1 :])]
+            for match in _NOCITE_KEY.finditer("\n".join(value)):
+                self.cite(ALL if match.group(1) == "*" else match.group(1), path, number + 2)
+
+    def _include(self, path: Path, line: int, name: str) -> None:
+        child = path.parent / name
+        if child.is_file():
+            self.walk(child)
+        else:
+            self.scan.unread.append(f"{path}:{line}: {{{{< include {name} >}}}} (no such file)")
+
+
+def _continuation(lines: list[str]) -> list[str]:
+    """The lines that continue a YAML value: indented, or list items, up to the next field."""
+    taken = []
+    for line in lines:
+        if line and not line[0].isspace() and not line.startswith("-"):
+            break
+        taken.append(line)
+    return taken
