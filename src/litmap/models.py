@@ -314,16 +314,19 @@ class Paper(BaseModel):
         ``authors`` (a dict kept by the caller) shares one Author between papers that name the same
         person: authors are immutable. Never use this on input from outside: use :meth:`from_record`.
         """
-        template, mutable, dates = _construction_template(cls)
+        template, mutable, dates, fields = _construction_template(cls)
         values = template.copy()
+        values.update(record)
         for name in mutable:
-            values[name] = type(template[name])()
-        extra = values["extra"]
-        for name, value in record.items():
-            if name in template and name != "extra":
-                values[name] = value
-            else:
-                extra[name] = value
+            if name not in record:
+                values[name] = type(template[name])()
+        fields_set = record.keys() & fields  # a set
+        unknown = record.keys() - fields_set  # extra BibTeX fields (one may be named "extra")
+        if unknown:
+            for name in unknown - {"extra"}:
+                del values[name]
+            values["extra"] = {name: value for name, value in record.items() if name in unknown}
+            fields_set.add("extra")
         if values["authors"]:
             known = {} if authors is None else authors
             values["authors"] = [
@@ -333,7 +336,6 @@ class Paper(BaseModel):
         for name in dates:
             if values[name] is not None:
                 values[name] = dt.date.fromisoformat(values[name])
-        fields_set = {name for name in record if name in template} | ({"extra"} if extra else set())
         return _constructed(cls, values, fields_set)
 
     def to_record(self) -> dict[str, Any]:
@@ -408,18 +410,21 @@ class Category(BaseModel):
         return text_or_none(value)
 
 
-_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]] = {}
+_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...], tuple[str, ...], frozenset[str]]] = {}
 _set = object.__setattr__
 
 
-def _construction_template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
-    """Every field's default, the fields whose default is a fresh list or dict, and the date fields."""
+def _construction_template(
+    cls: type[BaseModel],
+) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """Every field's default, the fields whose default is a fresh list or dict, the date fields, and the
+    names a record uses for fields (all but ``extra``, whose fields a record holds at top level)."""
     if cls not in _TEMPLATES:
         fields = cls.model_fields
         template = {name: info.get_default(call_default_factory=True) for name, info in fields.items()}
         mutable = tuple(name for name, value in template.items() if isinstance(value, (list, dict)))
         dates = tuple(name for name, info in fields.items() if info.annotation in (dt.date, dt.date | None))
-        _TEMPLATES[cls] = template, mutable, dates
+        _TEMPLATES[cls] = template, mutable, dates, frozenset(fields) - {"extra"}
     return _TEMPLATES[cls]
 
 

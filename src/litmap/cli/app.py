@@ -94,4 +94,7 @@ def global_options(
 
 def main() -> None:
     """Console-script entry point."""
+    from litmap.collector import short_lived_process
+
+    short_lived_process()
     app(prog_name="litmap")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from litmap.errors import InvalidValue
@@ -187,10 +188,15 @@ def _title(title: str, options: BibtexOptions) -> str:
 
 def _name(author: Author, ascii_only: bool) -> str:
     """``Family, Given``; an organisation, or a part with a comma or the word "and", braced whole."""
-    family = escape(author.family, ascii_only)
-    if not author.given:
+    return _name_text(author.family, author.given, ascii_only)
+
+
+@lru_cache(maxsize=1 << 16)  # a library names the same people again and again
+def _name_text(family: str, given: str, ascii_only: bool) -> str:
+    family = escape(family, ascii_only)
+    if not given:
         return "{" + family + "}"
-    given = escape(author.given, ascii_only)
+    given = escape(given, ascii_only)
     if "," in family or _AND.search(family):
         family = "{" + family + "}"
     if "," in given or _AND.search(given):

@@ -29,6 +29,7 @@ SPECIALS = {
 }
 #: The same where the text's braces pair up: ``\\{`` reads better and every BibTeX reader decodes it.
 BALANCED_SPECIALS = {**SPECIALS, "{": "\\{", "}": "\\}"}
+_ANY_SPECIAL = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _UNSAFE_IN_VERBATIM = re.compile(r"[\s{}\\\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 
@@ -41,7 +42,7 @@ def escape(text: str, ascii_only: bool = False) -> str:
     abbreviates correctly.
     """
     text = unicodedata.normalize("NFC", text)
-    if not ascii_only and not any(c in SPECIALS for c in text):
+    if not ascii_only and not _ANY_SPECIAL.search(text):
         return text
     specials = BALANCED_SPECIALS if _balanced(text) else SPECIALS
     return "".join(_escape_char(c, ascii_only, specials) for c in text)

@@ -70,7 +70,10 @@ class ProtectedTerms:
 
 def needs_protection(word: str) -> bool:
     """Whether a word loses meaning in lower case: a capital after its first character, or "I"."""
-    return word == "I" or any(c.isupper() for c in word[1:])
+    rest = word[1:]
+    if rest.islower():  # the common case, decided in C: cased letters, none of them upper case
+        return False
+    return word == "I" or any(c.isupper() for c in rest)
 
 
 @lru_cache(maxsize=16)
