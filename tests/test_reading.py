@@ -104,7 +104,7 @@ def test_note_on_the_bundled_library_is_refused(invoke, monkeypatch: pytest.Monk
 
 
 def _pdf(path: Path) -> Path:
-    path.write_bytes(b"%PDF-1.4\n% a test file\n")
+    path.write_bytes(b"%PDF-1.4\n% a test file: " + path.name.encode() + b"\n")
     return path
 
 

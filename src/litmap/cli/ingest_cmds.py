@@ -91,7 +91,7 @@ def with_source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def add(
     identifiers: Annotated[
         list[str] | None,
-        typer.Argument(metavar="ID", help="arXiv ids or DOIs, in any form people paste."),
+        typer.Argument(metavar="ID", help="arXiv ids or DOIs, in any form people paste, or PDF files and folders."),
     ] = None,
     bibtex: Annotated[
         str | None,
@@ -141,6 +141,10 @@ def add(
     options = IngestOptions(
         categories=tuple(category or ()), tags=tuple(tag or ()), key=key, force=force, dry_run=dry_run
     )
+    from litmap.services.pdf_ingest import looks_like_pdf
+
+    pdfs = [i for i in identifiers or [] if looks_like_pdf(i)]
+    identifiers = [i for i in identifiers or [] if not looks_like_pdf(i)]
     ids = list(source_ids)
     given = {kind: [text for k, text in source_ids if k == kind] for kind, _ in source_ids}
     arxiv, doi = given.get("arxiv", []), given.get("doi", [])
@@ -173,7 +177,21 @@ def add(
             abstract=abstract,
             note=note,
         )
-        result = add_manual(state.library(), entry, options)
+        if len(pdfs) > 1:
+            raise typer.BadParameter("adds one paper by hand: attach one PDF with it", param_hint="--title")
+        library = state.library()
+        result = add_manual(library, entry, options)
+        if pdfs and result.added and not dry_run:
+            from litmap.services.attachments import attach
+
+            attach(library, result.added[0].paper.key, Path(pdfs[0]))  # type: ignore[union-attr]
+    elif pdfs:
+        from litmap.services.pdf_ingest import add_pdfs
+
+        if ids or bibtex is not None:
+            raise typer.BadParameter("give PDFs or identifiers, not both", param_hint="ID")
+        with _progress_bar(2) as hook:
+            result = add_pdfs(state.library(), [Path(p) for p in pdfs], options, progress=hook)
     else:
         used = [name for name, value in by_hand.items() if value]
         if used:

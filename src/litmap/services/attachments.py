@@ -7,6 +7,7 @@ git is the user's choice (a ``.gitignore`` line keeps large PDFs out of the repo
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def attach(library: Library, key: str, source: Path, mode: Mode = "copy") -> tup
         folder = documents_folder(library)
         for existing in paper.files:
             stored = attachment_path(library, existing)
-            if stored.exists() and os.path.samefile(stored, source):
+            if stored.exists() and (os.path.samefile(stored, source) or filecmp.cmp(stored, source, shallow=False)):
                 raise InvalidValue(f"{source} is already attached to {paper.key} as {existing}")
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder, paper.key, source.suffix.lower())
