@@ -89,7 +89,15 @@ def global_options(
     ] = False,
 ) -> None:
     """litmap: a bibliography and taxonomy manager for researchers."""
+    from litmap.store.files import set_lock_wait_notice
+
     state.set_library_option(library)
+    set_lock_wait_notice(_say_waiting)
+
+
+def _say_waiting(root: object) -> None:
+    sys.stderr.write(f"waiting for another litmap writing to this library ({root})…\n")
+    sys.stderr.flush()
 
 
 def main() -> None:

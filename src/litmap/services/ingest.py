@@ -12,8 +12,9 @@ library before any request is made.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from litmap.models import Author, Paper, first_problem, validate_citekey
 from litmap.services.dedupe import library_matcher
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
+from litmap.store.files import Changes
 
 #: Called as ``progress(done, total)`` while a long run advances.
 ProgressHook = Callable[[int, int], None]
@@ -135,11 +137,16 @@ class ManualEntry:
 
 
 class _Admission:
-    """One run's view of the library: the matcher, the keys taken, the papers to write."""
+    """One run's view of the library: the matcher, the keys taken, the papers to write.
 
-    def __init__(self, library: Library, options: IngestOptions) -> None:
+    Made by :func:`_admitting` under the writer lock (unless nothing can be written), so the library
+    it reads is the one its papers are written into: no other writer takes a key in between.
+    """
+
+    def __init__(self, library: Library, options: IngestOptions, changes: Changes | None = None) -> None:
         self.library = library
         self.options = options
+        self.changes = changes
         taxonomy = library.taxonomy()
         for category in options.categories:
             taxonomy.get(category)
@@ -216,14 +223,26 @@ class _Admission:
         return not self._is_taken(key)
 
     def commit(self, result: IngestResult) -> IngestResult:
-        """Write the staged papers as one atomic change (unless a dry run)."""
+        """Stage the new papers into the run's change (written as one when :func:`_admitting` ends)."""
         result.dry_run = self.options.dry_run
         if self.new and not self.options.dry_run:
-            with self.library.writing() as changes:
-                for paper in self.new:
-                    self.library.stage_paper(changes, paper)
+            if self.changes is None:
+                self.library.ensure_writable()
+                raise LitmapError("internal error: papers admitted outside the writer lock")
+            for paper in self.new:
+                self.library.stage_paper(self.changes, paper)
             result.written = True
         return result
+
+
+@contextlib.contextmanager
+def _admitting(library: Library, options: IngestOptions) -> Iterator[_Admission]:
+    """A run's admission, made and committed under the writer lock when the run may write."""
+    if options.dry_run or library.read_only:
+        yield _Admission(library, options)
+        return
+    with library.writing() as changes:
+        yield _Admission(library, options, changes)
 
 
 # -- identifiers ---------------------------------------------------------------------------------
@@ -276,8 +295,9 @@ def add_identifiers(
     options = options or IngestOptions()
     if options.key is not None and len(identifiers) > 1:
         raise InvalidValue("--key names one paper: give a single identifier with it")
-    session = _Admission(library, options)
+    session = _Admission(library, options)  # the pre-check, so that only new papers are fetched
     outcomes: dict[int, Outcome] = {}
+    fetched: dict[int, Candidate] = {}
     pending: dict[str, dict[str, int]] = {s.name: {} for s in source_types()}
     seen: set[tuple[str, str]] = set()
     for index, (kind, text) in enumerate(identifiers):
@@ -313,15 +333,21 @@ def add_identifiers(
                 for lookup in sources[kind_name].fetch(list(queries)):
                     index = queries[lookup.id]
                     label = f"{source_type(kind_name).label} {lookup.id}"
-                    outcomes[index] = session.admit(Candidate(label, lookup.paper, lookup.error))
+                    fetched[index] = Candidate(label, lookup.paper, lookup.error)
                     done += 1
                     if progress:
                         progress(done, total)
         finally:
             if owned:
                 _close(sources)
-    result = IngestResult([outcomes[i] for i in sorted(outcomes)])
-    return session.commit(result)
+    if not fetched:
+        return session.commit(IngestResult([outcomes[i] for i in sorted(outcomes)]))
+    # Fetching took long: the papers are compared and keyed again under the lock, against the
+    # library as it is now (another writer may have added them meanwhile).
+    with _admitting(library, options) as locked:
+        for index in sorted(fetched):
+            outcomes[index] = locked.admit(fetched[index])
+        return locked.commit(IngestResult([outcomes[i] for i in sorted(outcomes)]))
 
 
 def _resolve_kind(kind: str, text: str) -> tuple[SourceType, str, str] | None:
@@ -381,7 +407,6 @@ def import_bibtex(
     from litmap.formats.bibtex_read import parse_bibtex
 
     options = options or IngestOptions()
-    session = _Admission(library, options)
     if "\x00" in text:
         raise InvalidValue(f"{name}: not a BibTeX file (binary data)")
     items, containers = parse_bibtex(text)
@@ -390,13 +415,14 @@ def import_bibtex(
     if options.key is not None and len(items) != 1:
         raise InvalidValue(f"--key names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
-    for done, item in enumerate(items, start=1):
-        label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
-        candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
-        outcomes.append(session.admit(candidate))
-        if progress:
-            progress(done, len(items))
-    return session.commit(IngestResult(outcomes, containers=containers))
+    with _admitting(library, options) as session:
+        for done, item in enumerate(items, start=1):
+            label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
+            candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
+            outcomes.append(session.admit(candidate))
+            if progress:
+                progress(done, len(items))
+        return session.commit(IngestResult(outcomes, containers=containers))
 
 
 # -- by hand -------------------------------------------------------------------------------------
@@ -407,7 +433,6 @@ _OPTION_OF_FIELD = {"authors": "--author", "type": "--type", "arxiv": "--arxiv",
 def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
     """Add one paper typed by hand; nothing is fetched (identifiers are recorded as given)."""
     options = options or IngestOptions()
-    session = _Admission(library, options)
     try:
         authors = [Author.parse(text) for text in entry.authors]
         paper = Paper(
@@ -430,5 +455,6 @@ def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | No
             raise InvalidValue(f"{_OPTION_OF_FIELD.get(field, f'--{field}')}: {problem.message}") from None
         where = ".".join(problem.location)
         raise InvalidValue(f"field {where!r}: {problem.message}" if where else problem.message) from None
-    outcome = session.admit(Candidate(repr(paper.title), paper))
-    return session.commit(IngestResult([outcome]))
+    with _admitting(library, options) as session:
+        outcome = session.admit(Candidate(repr(paper.title), paper))
+        return session.commit(IngestResult([outcome]))

@@ -9,10 +9,11 @@ the next time the library is opened. Either way no reader sees half of a change.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,10 @@ from litmap.store.layout import PAPERS_DIR, STATE_DIR
 TMP_SUFFIX = ".litmap-tmp"
 JOURNAL = "journal.json"
 STAGING = "staging"
-LOCK_TIMEOUT_SECONDS = 15.0
+#: How long a writer waits for another one to finish before giving up.
+LOCK_TIMEOUT_SECONDS = 300.0
+#: After this long waiting for the lock, the wait notice (see :func:`set_lock_wait_notice`) is given.
+LOCK_NOTICE_SECONDS = 1.0
 #: A change writing more files than this syncs them all at once (see :func:`commit`).
 BULK_SYNC_FILES = 64
 
@@ -80,16 +84,70 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+_lock_wait_notice: list[Callable[[Path], None]] = []
+
+
+def set_lock_wait_notice(notice: Callable[[Path], None] | None) -> None:
+    """Call ``notice(root)`` once when a writer has waited a second for another writer's lock.
+
+    The store never prints: the command line fills this in with a line on stderr.
+    """
+    _lock_wait_notice[:] = [notice] if notice else []
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``, atomically and never over an existing file.
+
+    The text is written to a temp file first and then hard-linked into place (``link`` fails when
+    the name exists, unlike ``rename``), so a reader sees no file or the whole file.
+    """
+    tmp = write_temp(path, text)
+    try:
+        _link_new(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    _fsync_dir(path.parent)
+
+
+def _link_new(tmp: Path | str, path: Path | str) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise LitmapError(f"{path}: this file appeared while litmap was writing; nothing was written over it") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        # A file system without hard links: O_EXCL claims the name, then the rename fills it.
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            raise LitmapError(
+                f"{path}: this file appeared while litmap was writing; nothing was written over it"
+            ) from None
+        os.replace(tmp, path)
+
+
 @contextlib.contextmanager
 def library_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the library's writer lock (a lock file under ``.litmap/``)."""
+    """Hold the library's writer lock (a lock file under ``.litmap/``).
+
+    A writer that waits longer than :data:`LOCK_NOTICE_SECONDS` says so through the wait notice.
+    """
     from filelock import FileLock, Timeout
 
     directory = state_dir(root)
     directory.mkdir(exist_ok=True)
-    lock = FileLock(str(directory / "lock"), timeout=timeout)
+    lock = FileLock(str(directory / "lock"))
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=min(LOCK_NOTICE_SECONDS, timeout))
+        except Timeout:
+            if timeout <= LOCK_NOTICE_SECONDS:
+                raise
+            for notice in _lock_wait_notice:
+                notice(root)
+            lock.acquire(timeout=timeout - LOCK_NOTICE_SECONDS)
     except Timeout:
         raise LitmapError(f"the library {root} is locked by another litmap process; try again in a moment") from None
     try:
@@ -104,15 +162,23 @@ class Changes:
 
     writes: dict[Path, str] = field(default_factory=dict)
     deletes: set[Path] = field(default_factory=set)
+    #: Paths among ``writes`` that must not exist: they are created exclusively, never written over.
+    creates: set[Path] = field(default_factory=set)
 
     def write(self, path: Path, text: str) -> None:
         """Stage ``text`` as the new content of ``path``."""
         self.deletes.discard(path)
         self.writes[path] = text
 
+    def create(self, path: Path, text: str) -> None:
+        """Stage a new file ``path``: the change fails rather than write over a file of that name."""
+        self.write(path, text)
+        self.creates.add(path)
+
     def delete(self, path: Path) -> None:
         """Stage the removal of ``path``."""
         self.writes.pop(path, None)
+        self.creates.discard(path)
         self.deletes.add(path)
 
     def __bool__(self) -> bool:
@@ -123,9 +189,15 @@ def commit(root: Path, changes: Changes) -> None:
     """Apply ``changes`` atomically. The caller must hold :func:`library_lock`."""
     if not changes:
         return
+    for path in sorted(changes.creates):
+        if os.path.lexists(path):
+            raise LitmapError(f"{path}: this file appeared while litmap was writing; nothing was written over it")
     if len(changes.writes) == 1 and not changes.deletes:
         ((path, text),) = changes.writes.items()
-        atomic_write(path, text)
+        if path in changes.creates:
+            create_exclusive(path, text)
+        else:
+            atomic_write(path, text)
         return
     staged: list[tuple[str, str]] = []
     # A marker says temp files may be about to appear: a writer killed before its journal exists
@@ -148,7 +220,11 @@ def commit(root: Path, changes: Changes) -> None:
         raise
     journal = state_dir(root) / JOURNAL
     journal.parent.mkdir(exist_ok=True)
-    payload = {"renames": staged, "deletes": sorted(str(p) for p in changes.deletes)}
+    payload = {
+        "renames": staged,
+        "creates": sorted(str(p) for p in changes.creates),
+        "deletes": sorted(str(p) for p in changes.deletes),
+    }
     try:
         atomic_write(journal, json.dumps(payload, indent=1))
     except BaseException:
@@ -169,8 +245,19 @@ def roll_forward(root: Path) -> bool:
             payload = json.loads(journal.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             payload = {"renames": [], "deletes": []}
+        creates = set(payload.get("creates", []))
         for tmp, final in payload.get("renames", []):
-            if os.path.exists(tmp):
+            if not os.path.exists(tmp):
+                continue
+            if final in creates:
+                if os.path.lexists(final):
+                    # Linked before a crash (the temp file's removal was lost), or a stranger's file:
+                    # either way the file there is kept.
+                    os.unlink(tmp)
+                else:
+                    _link_new(tmp, final)
+                    os.unlink(tmp)
+            else:
                 os.replace(tmp, final)
         for path in payload.get("deletes", []):
             with contextlib.suppress(FileNotFoundError):

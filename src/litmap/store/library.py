@@ -152,22 +152,30 @@ class Library:
         with files.library_lock(self.root):
             if files.needs_recovery(self.root):
                 files.roll_forward(self.root)
+            self._forget()  # what is read from here on is what other writers left
             changes = files.Changes()
             yield changes
             files.commit(self.root, changes)
         self._forget()
 
     def stage_paper(self, changes: files.Changes, paper: Paper, old_key: str | None = None) -> None:
-        """Stage writing ``paper`` (keeping the file's comments); a key change removes the old file."""
+        """Stage writing ``paper`` (keeping the file's comments); a key change removes the old file.
+
+        A paper file that does not exist yet is created exclusively: the change fails rather than
+        write over a file that appears at that name meanwhile.
+        """
         path = self.paper_path(paper.key)
-        previous = read_text(path) if path.is_file() else None
+        exists = path.is_file()
+        previous = read_text(path) if exists else None
         if old_key and old_key != paper.key:
             old_path = self.paper_path(old_key)
             if old_path.is_file():
                 previous = read_text(old_path)
                 changes.delete(old_path)
         text = paper_to_toml(paper, previous)
-        if text != previous or old_key not in (None, paper.key):
+        if not exists:
+            changes.create(path, text)
+        elif text != previous or old_key not in (None, paper.key):
             changes.write(path, text)
 
     def stage_delete(self, changes: files.Changes, key: str) -> None:
