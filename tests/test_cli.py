@@ -85,12 +85,17 @@ def test_unknown_category_is_one_line_with_suggestion(invoke) -> None:  # type: 
     assert "no category 'atribution'; did you mean 'attribution'" in result.stderr
 
 
-def test_malformed_paper_file_is_one_line(invoke, empty_library: Path) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_paper_file_is_left_out_of_list_with_one_line(invoke, empty_library: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    make_paper_file(empty_library, "good2020", title="Good")
     (empty_library / "papers" / "broken.toml").write_text('key = "broken"\ntitle = [\n', encoding="utf-8")
-    result = invoke("list")
-    assert result.exit_code == 1
+    result = invoke("list", "--keys")
+    assert result.exit_code == 0
+    assert result.stdout == "good2020\n"
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"Error: {empty_library / 'papers' / 'broken.toml'}:")
+    assert result.stderr.startswith(
+        f"Warning: left out unreadable paper file {empty_library / 'papers' / 'broken.toml'}:"
+    )
+    assert "litmap check" in result.stderr
 
 
 def test_bad_year_range_is_one_line(invoke) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from litmap.cli.json_text import pretty_json
 from litmap.models import Author, Paper
+from litmap.selection import select, sort_papers
 from litmap.store import Library
 from litmap.store.discovery import bundled_library_path
 
@@ -101,3 +103,79 @@ _json = st.recursive(
 @given(_json)
 def test_pretty_json_writes_what_json_dumps_writes(data: object) -> None:
     assert pretty_json(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- `litmap list` from the index ------------------------------------------------------------------
+
+
+def _file_papers(root: Path) -> list[Paper]:
+    library = Library(root)
+    return [library.load_paper_file(p) for p in library.paper_files()]
+
+
+def test_list_json_is_exactly_the_records_of_the_files(bundled_copy: Path, invoke) -> None:  # type: ignore[no-untyped-def]
+    expected = json.dumps([p.to_json() for p in _file_papers(bundled_copy)], ensure_ascii=False, indent=2) + "\n"
+    for _ in range(2):  # the first run builds the index, the second reads it as it is
+        result = invoke("list", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == expected
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"category": "interpretability", "sort": "year"},
+        {"tags": [], "years": "2020..2023", "sort": "author", "reverse": True},
+        {"category": "superposition", "sort": "title"},
+        {"years": "..2021", "sort": "added"},
+    ],
+)
+def test_list_filters_and_sorts_as_the_selection_rules_do(bundled_copy: Path, invoke, options: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    library = Library(bundled_copy)
+    taxonomy = library.taxonomy()
+    chosen = select(_file_papers(bundled_copy), taxonomy, category=options.get("category"), years=options.get("years"))
+    expected = [p.key for p in sort_papers(chosen, options["sort"], reverse=options.get("reverse", False))]
+    args = ["list", "--keys", "--sort", options["sort"]]
+    args += ["--category", options["category"]] if "category" in options else []
+    args += ["--year", options["years"]] if "years" in options else []
+    args += ["--reverse"] if options.get("reverse") else []
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == expected
+    assert expected  # each case selects something
+
+
+def test_list_by_tag_needs_every_tag(empty_library: Path, invoke, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    make_paper_file(empty_library, "a2020", tags=["to-read", "classic"])
+    make_paper_file(empty_library, "b2020", tags=["to-read"])
+    make_paper_file(empty_library, "c2020")
+    assert invoke("list", "--keys", "--tag", "to-read").stdout.split() == ["a2020", "b2020"]
+    assert invoke("list", "--keys", "-t", "to-read", "-t", "classic").stdout.split() == ["a2020"]
+
+
+def test_list_sees_an_edit_in_place_and_files_added_and_removed(empty_library: Path, invoke, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    make_paper_file(empty_library, "a2020", title="Alpha")
+    make_paper_file(empty_library, "b2020", title="Beta")
+    assert invoke("list").stdout.splitlines()[0].split("\t")[3] == "Alpha"
+    path = empty_library / "papers" / "a2020.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Alpha", "Gamma"), encoding="utf-8")  # same size
+    (empty_library / "papers" / "b2020.toml").unlink()
+    make_paper_file(empty_library, "c2020", title="Delta")
+    lines = invoke("list").stdout.splitlines()
+    assert [line.split("\t")[3] for line in lines] == ["Gamma", "Delta"]
+
+
+def test_list_to_a_pipe_is_one_tab_separated_line_per_paper(bundled_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    litmap = Path(sys.executable).parent / "litmap"
+    done = subprocess.run([str(litmap), "list"], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    papers = _file_papers(bundled_copy)
+    assert len(lines) == len(papers)
+    first = papers[0]
+    taxonomy = Library(bundled_copy).taxonomy()
+    titles = ", ".join(taxonomy.get(c).title for c in first.categories)
+    assert lines[0] == f"{first.key}\t{first.year or ''}\t{first.first_author}\t{first.title}\t{titles}"
+    assert all(line.count("\t") == 4 for line in lines)

@@ -376,6 +376,11 @@ class Paper(BaseModel):
         )
 
     @property
+    def first_family(self) -> str:
+        """Family name of the first author ("" without authors): what ``--sort author`` orders by."""
+        return self.authors[0].family if self.authors else ""
+
+    @property
     def all_keys(self) -> list[str]:
         """The key and every alias it answers to."""
         return [self.key, *self.aliases]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from litmap.errors import InvalidValue
 
@@ -63,20 +64,38 @@ def select(
     return out
 
 
-def sort_papers(papers: Iterable[Paper], by: str = "key", reverse: bool = False) -> list[Paper]:
+class Sortable(Protocol):
+    """What sorting needs of a paper (a :class:`~litmap.models.Paper`, or a row of a listing)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def first_family(self) -> str: ...
+    @property
+    def added(self) -> dt.date | str | None: ...
+
+
+S = TypeVar("S", bound=Sortable)
+
+
+def sort_papers(papers: Iterable[S], by: str = "key", reverse: bool = False) -> list[S]:
     """Papers sorted by one of :data:`SORT_FIELDS` (ties broken by key)."""
     if by not in SORT_FIELDS:
         raise InvalidValue(f"cannot sort by {by!r}: use one of {', '.join(SORT_FIELDS)}")
 
-    def sort_key(paper: Paper) -> tuple[object, ...]:
+    def sort_key(paper: S) -> tuple[object, ...]:
         if by == "year":
             return (paper.year or 0, paper.key)
         if by == "title":
             return (paper.title.lower(), paper.key)
         if by == "author":
-            return ((paper.authors[0].family.lower() if paper.authors else ""), paper.year or 0, paper.key)
+            return (paper.first_family.lower(), paper.year or 0, paper.key)
         if by == "added":
-            return (paper.added.isoformat() if paper.added else "", paper.key)
+            return (str(paper.added) if paper.added else "", paper.key)  # a date's str() is its ISO form
         return (paper.key,)
 
     return sorted(papers, key=sort_key, reverse=reverse)

@@ -1,11 +1,16 @@
 """Commands that look at papers: show, list."""
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.plain import warn_left_out
+
+if TYPE_CHECKING:
+    from litmap.services.listing import Row
 
 
 @app.command(epilog="[bold]Examples[/]\n\n  litmap show elhage2022toy\n\n  litmap show elhage2022toy --json")
@@ -49,20 +54,48 @@ def list_papers(
     keys_only: Annotated[bool, typer.Option("--keys", help="Only the citekeys, one per line.")] = False,
 ) -> None:
     """List papers as a table, filtered by category, tag and year."""
-    from litmap.cli.render import console, emit_json, emit_keys, paper_table, papers_json
-    from litmap.selection import select, sort_papers
+    from litmap.services.listing import list_papers as run_listing
+    from litmap.services.listing import records_json
+    from litmap.store.index import Index
 
-    library = state.library()
-    taxonomy = library.taxonomy()
-    if category:
-        taxonomy.get(category)
-    papers = select(library.papers(), taxonomy, category=category, tags=tag or [], years=year)
-    papers = sort_papers(papers, sort, reverse=reverse)
+    where = state.location()
+    with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
+        listing = run_listing(
+            index, category=category, tags=tag or [], years=year, sort=sort, reverse=reverse, records=as_json
+        )
+        titles = index.taxonomy().titles
+    rows = listing.rows
     if as_json:
-        emit_json(papers_json(papers))
+        sys.stdout.write(records_json(rows) + "\n")
     elif keys_only:
-        emit_keys(papers)
-    elif not papers:
-        console.print("[dim]No papers match.[/]")
+        sys.stdout.write("".join(f"{row.key}\n" for row in rows))
+    elif not sys.stdout.isatty():
+        sys.stdout.write("".join(_tab_line(row, titles) for row in rows))
+    elif rows:
+        from rich.markup import escape
+
+        from litmap.cli.render import console, listing_table
+
+        table_rows = (
+            (escape(r.key), str(r.year or ""), escape(r.first_author), escape(r.title), escape(_titles(r, titles)))
+            for r in rows
+        )
+        console.print(listing_table(table_rows, caption=f"{len(rows)} papers"))
     else:
-        console.print(paper_table(papers, taxonomy, caption=f"{len(papers)} papers"))
+        from litmap.cli.render import console
+
+        console.print("[dim]No papers match.[/]")
+    warn_left_out(listing.broken)
+
+
+def _titles(row: "Row", titles: dict[str, str]) -> str:
+    """A row's categories by title (ids for unknown ones), comma-separated."""
+    return ", ".join(titles.get(c, c) for c in row.categories)
+
+
+def _tab_line(row: "Row", titles: dict[str, str]) -> str:
+    """One paper as a line for pipes: key, year, first author, title, categories, tab-separated.
+
+    No value holds a tab or a line break: keys are safe names, and names and titles are one line.
+    """
+    return f"{row.key}\t{row.year or ''}\t{row.first_author}\t{row.title}\t{_titles(row, titles)}\n"

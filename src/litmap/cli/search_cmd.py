@@ -174,15 +174,11 @@ def _warn(results: "Results") -> None:
     """Tell (on stderr) which words were corrected and which paper files had to be left out."""
     if not results.corrections and not results.broken:
         return
-    from litmap.cli.render import err_console
+    from litmap.cli.plain import warn_left_out
 
-    for typed, used in results.corrections.items():
-        err_console.print(f"No paper has {typed!r}; searched for {' or '.join(used)} instead.", markup=False)
-    if results.broken:
-        first = results.broken[0]
-        more = f" (and {len(results.broken) - 1} more)" if len(results.broken) > 1 else ""
-        err_console.print(
-            f"Warning: left out unreadable paper file {first.message}{more}; run `litmap check`.",
-            markup=False,
-            soft_wrap=True,
-        )
+    if results.corrections:
+        from litmap.cli.render import err_console
+
+        for typed, used in results.corrections.items():
+            err_console.print(f"No paper has {typed!r}; searched for {' or '.join(used)} instead.", markup=False)
+    warn_left_out(results.broken)

@@ -243,7 +243,7 @@ def search(
             else:
                 positive.append(expression)
             continue
-        condition, values = _filter(index, term)
+        condition, values = filter_condition(index, term)
         conditions.append(f"NOT ({condition})" if term.negated else f"({condition})")
         params.extend(values)
     where = " AND ".join(conditions)
@@ -320,7 +320,7 @@ def correct_word(index: Index, word: str, limit: int = 3) -> list[str]:
     return [w for d, _docs, w in sorted(scored) if d == best][:limit]
 
 
-def _filter(index: Index, term: Term) -> tuple[str, list[Any]]:
+def filter_condition(index: Index, term: Term) -> tuple[str, list[Any]]:
     """SQL condition (over papers ``p``) and parameters for a tag, cat, year or type filter."""
     if term.field == "tag":
         return "p.id IN (SELECT paper FROM labels WHERE kind = 't' AND value = ?)", [term.value]

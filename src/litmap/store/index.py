@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from litmap.models import Paper
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
@@ -59,6 +59,10 @@ CREATE TABLE papers(
     year INTEGER,
     type TEXT,
     first_author TEXT,
+    title TEXT,
+    added TEXT,
+    sort_author TEXT,
+    categories TEXT,
     record TEXT
 );
 CREATE INDEX papers_year ON papers(year);
@@ -409,9 +413,22 @@ class Index:
 
     def _insert_entry(self, name: str, mtime_ns: int, size: int, entry: Entry) -> None:
         cursor = self.db.execute(
-            "INSERT INTO papers(file, mtime_ns, size, key, year, type, first_author, record)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, mtime_ns, size, entry.key, entry.year, entry.type, entry.first_author, entry.record),
+            "INSERT INTO papers(file, mtime_ns, size, key, year, type, first_author, title, added, sort_author,"
+            " categories, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                mtime_ns,
+                size,
+                entry.key,
+                entry.year,
+                entry.type,
+                entry.first_author,
+                entry.title,
+                entry.added,
+                entry.sort_author,
+                " ".join(entry.categories),
+                entry.record,
+            ),
         )
         pid = cursor.lastrowid
         labels = [(pid, kind, value) for kind, value in entry.labels]
@@ -482,6 +499,11 @@ class Index:
         return self.db.execute(sql, (length - slack, length + slack)).fetchall()
 
 
+def record_text(record: dict[str, Any]) -> str:
+    """A record as the index stores it: exactly as ``--json`` prints it, so a listing copies it out unparsed."""
+    return json.dumps(record, ensure_ascii=False, indent=2)
+
+
 def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]:
     """The text of each full-text column (:data:`COLUMNS`) for a paper record."""
     authors = []
@@ -549,6 +571,10 @@ class Entry:
     year: int | None
     type: str
     first_author: str
+    title: str
+    added: str | None
+    sort_author: str
+    categories: list[str]
     record: str
     labels: list[tuple[str, str]]
     texts: tuple[str, ...]
@@ -577,7 +603,11 @@ def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> 
                 paper.year,
                 paper.type,
                 paper.first_author,
-                json.dumps(record),
+                paper.title,
+                record.get("added"),
+                paper.authors[0].family if paper.authors else "",
+                paper.categories,
+                record_text(record),
                 labels,
                 texts,
                 vocabulary(texts),

@@ -1,0 +1,18 @@
+"""Output that needs no styling (pipes, scripts, warnings), written without loading rich."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from litmap.store.index import BrokenFile
+
+
+def warn_left_out(broken: Sequence[BrokenFile]) -> None:
+    """Say on stderr which unreadable paper files a reading command left out (``litmap check`` says why)."""
+    if not broken:
+        return
+    more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+    sys.stderr.write(f"Warning: left out unreadable paper file {broken[0].message}{more}; run `litmap check`.\n")
