@@ -6,7 +6,7 @@ Every import counts, at module level, inside functions (where cycles hide) and u
     cli, the Python API (litmap/__init__.py, litmap/api.py)
     services                              the use cases
     store  sources  formats  dedupe  drafts   (side by side: see ALLOWED_SIDEWAYS)
-    models errors identifiers keys taxonomy pages selection fuzzy collector
+    models errors identifiers dates keys taxonomy pages selection fuzzy collector
 
 A module may import its own package, and any layer below its own; nothing imports upwards. Among
 the middle packages, only ``sources`` and ``dedupe`` use ``formats`` (LaTeX to text, page ranges).
@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"cli", "__main__", "api", ""},
     {"services"},
     {"store", "sources", "formats", "dedupe", "drafts"},
-    {"models", "errors", "identifiers", "keys", "taxonomy", "pages", "selection", "fuzzy", "collector"},
+    {"models", "errors", "identifiers", "dates", "keys", "taxonomy", "pages", "selection", "fuzzy", "collector"},
 ]
 MIDDLE = 2
 #: Imports between packages of the middle layer that are part of the design.

@@ -26,6 +26,7 @@ VARIABLES = {
     "title": str,
     "author": list,
     "issued": dict,
+    "original-date": dict,
     "container-title": str,
     "publisher": str,
     "publisher-place": str,
@@ -52,6 +53,9 @@ def check_item(item: dict[str, object]) -> None:
     if "issued" in item:
         (parts,) = item["issued"]["date-parts"]  # type: ignore[index]
         assert all(isinstance(p, int) for p in parts) and 1 <= len(parts) <= 2
+    if "original-date" in item:
+        (parts,) = item["original-date"]["date-parts"]  # type: ignore[index]
+        assert all(isinstance(p, int) for p in parts) and 1 <= len(parts) <= 3
 
 
 def test_every_bundled_paper_is_a_valid_item(invoke) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +71,8 @@ def test_every_bundled_paper_is_a_valid_item(invoke) -> None:  # type: ignore[no
     assert meng["type"] == "paper-conference"
     assert meng["container-title"].startswith("Advances in Neural Information Processing Systems")
     assert meng["page"] == "17359-17372"
-    assert meng["issued"] == {"date-parts": [[2022, 2]]}
+    assert meng["issued"] == {"date-parts": [[2022]]}  # NeurIPS 2022; the arXiv version came first:
+    assert meng["original-date"] == {"date-parts": [[2022, 2, 10]]}
     assert meng["author"][0] == {"family": "Meng", "given": "Kevin"}
     preprint = by_id["belrose2023eliciting"]
     assert (preprint["type"], preprint["publisher"], preprint["number"]) == ("article", "arXiv", "arXiv:2303.08112")

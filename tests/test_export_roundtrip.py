@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import BUNDLED
+from litmap.dates import distinct_release
 from litmap.formats.bibtex import entry_type
 from litmap.models import Paper
 from litmap.store import Library
@@ -31,6 +32,8 @@ def comparable(paper: Paper) -> dict[str, Any]:
     """A paper's record as far as BibTeX carries it (see the module docstring)."""
     record = paper.to_json()
     record["type"] = entry_type(paper)[0]
+    if distinct_release(paper.released, paper.year, paper.month) is None:
+        record.pop("released", None)  # a preprint's own release date is its year and month: not written twice
     for name in PRIVATE:
         record.pop(name, None)
     if "issue" in record and "number" not in record:

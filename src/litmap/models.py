@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from litmap.dates import parse_released
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 
 CITEKEY_RE = re.compile(r"^[A-Za-z0-9_:\-][A-Za-z0-9_:.\-]*$")
@@ -35,6 +36,7 @@ RECORD_FIELDS = (
     "authors",
     "year",
     "month",
+    "released",
     "venue",
     "volume",
     "pages",
@@ -172,6 +174,7 @@ class Paper(BaseModel):
     authors: list[Author] = Field(default_factory=list)
     year: int | None = None
     month: int | None = None
+    released: str | None = None
     venue: str | None = None
     volume: str | None = None
     pages: str | None = None
@@ -240,6 +243,11 @@ class Paper(BaseModel):
     @classmethod
     def _month(cls, value: Any) -> int | None:
         return parse_month(value)
+
+    @field_validator("released", mode="before")
+    @classmethod
+    def _released(cls, value: Any) -> str | None:
+        return parse_released(value)
 
     @field_validator("arxiv", mode="before")
     @classmethod

@@ -100,6 +100,7 @@ def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
 
     row("Authors", "; ".join(a.display for a in paper.authors))
     row("Year", str(paper.year) if paper.year else None)
+    row("First released", paper.released)
     row("Type", paper.type)
     row("Venue", paper.venue)
     row("Volume", paper.volume)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from litmap.dates import distinct_release
 from litmap.errors import InvalidValue
 from litmap.formats import ExportContext
 from litmap.formats.latex_escape import escape, verbatim
@@ -142,6 +143,9 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
         out.append(("year", f"{{{paper.year}}}"))
     if paper.month:
         out.append(("month", MONTHS[paper.month - 1]))
+    released = distinct_release(paper.released, paper.year, paper.month)
+    if released:  # biblatex's date of the original release; bibtex skips fields it does not use
+        out.append(("origdate", f"{{{released}}}"))
     if paper.volume:
         out.append(("volume", text(paper.volume)))
     extra = dict(paper.extra)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from litmap.dates import parse_released
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
@@ -347,6 +348,17 @@ def _take_year(fields: dict[str, str], extra: dict[str, str]) -> tuple[int | Non
     return year, month
 
 
+def _take_released(fields: dict[str, str]) -> str | None:
+    """biblatex's ``origdate`` (the original release) when it is a plain date; else it stays an extra."""
+    text = squash(latex_to_text(fields.get("origdate", "")))
+    try:
+        released = parse_released(text)
+    except ValueError:
+        return None
+    fields.pop("origdate", None)
+    return released
+
+
 def _take_arxiv(fields: dict[str, str]) -> str | None:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
     candidates: list[tuple[str, tuple[str, ...]]] = [
@@ -411,6 +423,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
         raise ValueError("the entry has no title")
     authors = parse_names(fields.pop("author", ""))
     year, month = _take_year(fields, extra)
+    released = _take_released(fields)
     arxiv = _take_arxiv(fields)
     venue = _take_venue(entry.type, fields)
     doi_text = _verbatim(fields.pop("doi", ""))
@@ -429,6 +442,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
         "authors": authors,
         "year": year,
         "month": month,
+        "released": released,
         "venue": venue,
         "volume": _text_field(fields, "volume"),
         "pages": page_range(pages) if pages.strip() else None,

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from litmap.dates import distinct_release
 from litmap.formats import ExportContext
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES
 from litmap.models import Author, Paper
@@ -61,6 +62,9 @@ def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, 
         item["author"] = [_name(a) for a in paper.authors]
     if paper.year:
         item["issued"] = {"date-parts": [[paper.year, paper.month] if paper.month else [paper.year]]}
+    released = distinct_release(paper.released, paper.year, paper.month)
+    if released:
+        item["original-date"] = {"date-parts": [[int(part) for part in released.split("-")]]}
     publisher = paper.extra.get("publisher")
     if paper.venue and csl_type in _PUBLISHER_VENUE:
         publisher = publisher or paper.venue

@@ -39,6 +39,47 @@ def _settings_problems(path: str, text: str, table: dict[str, Any]) -> list[Prob
     return [Problem(path, message, field_line(text, key)) for key, message in settings_problems(table)]
 
 
+_NAMED_BY = {"doi": "its DOI", "venue": "its venue", "volume": "its volume", "url": "its URL"}
+
+
+def year_problems(path: str, text: str, paper: Paper) -> list[Problem]:
+    """A ``year`` earlier than the one the paper's DOI, venue, volume or URL names; a ``released`` after it.
+
+    ``year``/``month`` are those of the version the record describes; the first release is ``released``.
+    """
+    from litmap.dates import named_years
+
+    if paper.year is None:
+        return []
+    named = named_years(
+        doi=paper.doi, venue=paper.venue, volume=paper.volume, url=paper.url, publisher=paper.extra.get("publisher")
+    )
+    later = [n for n in named if n.year > paper.year]
+    problems = []
+    if later:
+        field, year = later[0]
+        named_by = f"{_NAMED_BY[field]} names ({getattr(paper, field)})"
+        problems.append(
+            Problem(
+                path,
+                f"year {paper.year} is earlier than {year}, the year {named_by}:"
+                " year and month are the described version's; the first release goes in `released`",
+                field_line(text, "year"),
+            )
+        )
+    if paper.released and paper.released[:7] > f"{paper.year}-{paper.month or 12:02d}":
+        month = f" and month {paper.month}" if paper.month else ""
+        problems.append(
+            Problem(
+                path,
+                f"released {paper.released} is later than the year {paper.year}{month} the record gives:"
+                " `released` is the first public release",
+                field_line(text, "released"),
+            )
+        )
+    return problems
+
+
 def check_library(library: Library) -> list[Problem]:
     """Every problem in ``library``: bad TOML, bad fields, unknown categories, key clashes."""
     problems: list[Problem] = []
@@ -85,6 +126,7 @@ def check_library(library: Library) -> list[Problem]:
                     field_line(text, "type"),
                 )
             )
+        problems += year_problems(str(path), text, paper)
         if path.stem != paper.key:
             problems.append(
                 Problem(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litmap.dates import parse_released, venue_years
 from litmap.errors import SourceError
 from litmap.formats.latex_text import latex_to_text, squash
 from litmap.identifiers import arxiv_query_id, arxiv_version, normalize_arxiv_id
@@ -77,12 +78,18 @@ def _is_error_entry(entry: Any) -> bool:
 
 
 def parse_entry(entry: Any) -> Paper:
-    """One ``<entry>`` as a paper: title (line breaks collapsed), authors, abstract, year and month
-    of the first version, primary category, the publisher's DOI and journal reference if any."""
+    """One ``<entry>`` as a paper: title (line breaks collapsed), authors, abstract, the date of the
+    first version (``released``, and year and month), primary category, the publisher's DOI and
+    journal reference if any. A journal reference naming a later year gives the year (the record
+    then describes the publication)."""
     arxiv_id, _version = _entry_id(_text(entry, f"{ATOM}id") or "")
     published = _text(entry, f"{ATOM}published") or _text(entry, f"{ATOM}updated") or ""
     year = int(published[:4]) if published[:4].isdigit() else None
     month = int(published[5:7]) if published[5:7].isdigit() else None
+    try:
+        released = parse_released(published[:10])
+    except ValueError:
+        released = None
     primary = entry.find(f"{ARXIV}primary_category")
     category = primary.get("term") if primary is not None else None
     if not category:
@@ -96,6 +103,9 @@ def parse_entry(entry: Any) -> Paper:
         if name and name.strip()
     ]
     extra = {"primaryclass": category} if category else {}
+    published_years = [y for y in venue_years(journal_ref) if year is None or y > year]
+    if journal_ref and published_years:  # the record describes the publication: its year, not the preprint's
+        year, month = min(published_years), None
     return Paper(
         key=PLACEHOLDER_KEY,
         type="article" if journal_ref else "misc",
@@ -103,6 +113,7 @@ def parse_entry(entry: Any) -> Paper:
         authors=authors,
         year=year,
         month=month,
+        released=released,
         venue=squash(journal_ref) if journal_ref else None,
         arxiv=arxiv_id,
         doi=dois[0] if dois else None,
