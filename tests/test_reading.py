@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,6 +86,9 @@ def test_note_creates_the_file_with_a_heading_and_keeps_what_the_editor_wrote(
     assert (bundled_copy / "notes" / "elhage2022toy.md").read_text().count("Superposition is compression.") == 2
     printed = invoke("note", "elhage2022toy", "--print")
     assert printed.stdout.count("Superposition is compression.") == 2
+    shown = invoke("show", "elhage2022toy")
+    assert "Your notes (notes/elhage2022toy.md)" in shown.stdout
+    assert shown.stdout.count("Superposition is compression.") == 2
 
 
 def test_note_print_without_notes_says_how_to_start(invoke, bundled_copy: Path) -> None:  # type: ignore[no-untyped-def]
@@ -168,3 +172,37 @@ def test_a_paper_file_naming_a_file_outside_the_library_is_invalid(invoke, bundl
     result = invoke("check")
     assert result.exit_code == 1
     assert "must be a path inside the library" in result.stdout + result.stderr
+
+
+def test_a_word_only_in_an_attached_pdf_is_found_below_record_matches(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pdfmaker import make_pdf
+
+    body = ["Toy Models of Superposition", "We measure the zygomorphic structure of features in superposition."]
+    pdf = make_pdf(tmp_path / "toy.pdf", [body, ["Appendix: more zygomorphic plots."]])
+    assert invoke("search", "zygomorphic").stdout.strip().startswith("No papers")
+    assert invoke("attach", "elhage2022toy", str(pdf)).exit_code == 0
+    found = invoke("search", "zygomorphic", "--json")
+    assert [(h["key"], h["matched_in"]) for h in json.loads(found.stdout)] == [("elhage2022toy", "pdf")]
+    only = invoke("search", "fulltext:zygomorphic", "--keys")
+    assert only.stdout.split() == ["elhage2022toy"]
+    shown = invoke("search", "zygomorphic", "--abstract")
+    assert "[in the PDF]" in shown.stdout and "zygomorphic" in shown.stdout
+    # record matches rank first; the PDF-only match follows
+    mixed = invoke("search", "superposition", "--keys", "--limit", "0")
+    assert mixed.stdout.split()[0] != "" and "elhage2022toy" in mixed.stdout.split()
+    # a changed PDF is read again; a removed one is forgotten
+    (bundled_copy / "files" / "elhage2022toy.pdf").unlink()
+    assert invoke("search", "fulltext:zygomorphic", "--keys").stdout.split() == []
+
+
+def test_notes_are_searchable_with_note_field(invoke, bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Try to replicate the pentagon result.\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    assert invoke("note", "elhage2022toy").exit_code == 0
+    assert invoke("search", "note:pentagon", "--keys").stdout.split() == ["elhage2022toy"]
+    assert invoke("search", "pentagon", "--json").exit_code == 0
+    hits = json.loads(invoke("search", "pentagon", "--json").stdout)
+    assert [(h["key"], h.get("matched_in")) for h in hits] == [("elhage2022toy", "note")]
+    assert invoke("search", "note:pentagon", "-note:pentagon", "--keys").stdout.split() == []

@@ -26,9 +26,16 @@ def show(
     if as_json:
         emit_json([p.to_json() for p in papers] if len(keys) > 1 else papers[0].to_json())
         return
+    from litmap.services.reading import note_path, read_note
+
     taxonomy = library.taxonomy()
     for paper in papers:
         console.print(paper_panel(paper, taxonomy))
+        notes = read_note(library, paper.key)
+        if notes and notes.strip():
+            where = note_path(library, paper.key).relative_to(library.root)
+            console.print(f"[bold]Your notes[/] [dim]({where})[/]")
+            console.print(notes.rstrip(), markup=False, highlight=False)
 
 
 @app.command(

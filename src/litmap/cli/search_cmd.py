@@ -127,7 +127,12 @@ def search(
     if as_json:
         from litmap.cli.render import emit_json
 
-        emit_json([{**hit.record, "score": hit.score} for hit in results.hits])
+        emit_json(
+            [
+                {**hit.record, "score": hit.score, **({"matched_in": hit.matched_in} if hit.matched_in else {})}
+                for hit in results.hits
+            ]
+        )
         _warn(results)
         return
     from litmap.cli.render import console
@@ -161,6 +166,8 @@ def _title_cell(hit: "Hit", abstract: bool) -> "Text":
     title = Text(hit.title)
     for start, end in hit.title_spans:
         title.stylize(MATCH_STYLE, start, end)
+    if hit.matched_in:
+        title.append(f" [in {'the PDF' if hit.matched_in == 'pdf' else 'your notes'}]", style="dim italic")
     if abstract and hit.snippet:
         snippet = Text(hit.snippet, style="dim")
         for start, end in hit.snippet_spans:

@@ -2,7 +2,9 @@
 
 A query is words (AND-ed), ``"quoted phrases"``, ``word*`` prefixes, ``-excluded`` terms, and field
 filters: ``author:`` ``title:`` ``abstract:`` ``venue:`` (text in that field), ``tag:`` (exact tag),
-``cat:ID`` (a category and its subcategories), ``year:2022`` / ``year:2020..2023``, ``type:article``.
+``cat:ID`` (a category and its subcategories), ``year:2022`` / ``year:2020..2023``, ``type:article``,
+``fulltext:`` (the text of attached PDFs only) and ``note:`` (the reader's notes only). Papers whose
+attached PDFs or notes hold every plain word, but whose records do not, follow the record matches.
 Hits are ranked by BM25 with field weights (title and citekey above authors, tags and categories,
 above venue, abstract and note), plus a boost for matches in the title or citekey. A word found
 nowhere in the library is replaced by the indexed words closest to it (one edit for short words,
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 TEXT_FIELDS = {"author": "authors", "title": "title", "abstract": "abstract", "venue": "venue"}
 #: Query fields that filter on exact values rather than text.
 FILTER_FIELDS = ("tag", "cat", "year", "type")
+#: Query fields that search the text of attached documents: field -> document kind.
+DOC_FIELDS = {"fulltext": "pdf", "note": "note"}
 FIELD_ALIASES = {"authors": "author", "category": "cat", "tags": "tag"}
 #: BM25 weight of each full-text column (in the index's column order).
 WEIGHTS = {
@@ -89,6 +93,8 @@ class Hit:
     categories: list[str]
     snippet: str | None = None
     snippet_spans: Spans = field(default_factory=list)
+    #: Where the match is when it is not in the record: "pdf" (an attached PDF) or "note".
+    matched_in: str | None = None
 
 
 @dataclass
@@ -128,14 +134,14 @@ def parse_query(text: str) -> Query:
     for raw, negated, name, value, phrase in _tokens(text):
         if name is not None:
             name = FIELD_ALIASES.get(name, name)
-            if name not in TEXT_FIELDS and name not in FILTER_FIELDS:
+            if name not in TEXT_FIELDS and name not in FILTER_FIELDS and name not in DOC_FIELDS:
                 raise QueryError(f"unknown field {name + ':'!r} in {raw!r}" + _field_hint(name))
             if not value.strip():
                 raise QueryError(f"{name + ':'!r} needs a value, e.g. {_EXAMPLES[name]}")
         prefix = False
         if name == "year":
             parse_year_range(value)
-        elif name is None or name in TEXT_FIELDS:
+        elif name is None or name in TEXT_FIELDS or name in DOC_FIELDS:
             prefix = not phrase and value.endswith("*")
             value = value.rstrip("*") if prefix else value
             if not _has_word(value):
@@ -158,6 +164,8 @@ _EXAMPLES = {
     "cat": "cat:attribution",
     "year": "year:2022 or year:2020..2023",
     "type": "type:article",
+    "fulltext": "fulltext:sparsity",
+    "note": "note:replicate",
 }
 
 
@@ -230,11 +238,22 @@ def search(
     ``snippets``: also the best-matching part of each abstract. ``marks=False`` skips marking matches;
     ``details=False`` fills only ``Results.keys`` (no record is read).
     """
+    import json
+
+    from litmap.store.documents import matching_documents, refresh_documents
+
+    refresh_documents(index)
     corrections: dict[str, list[str]] = {}
     positive: list[str] = []
     conditions: list[str] = ["p.record IS NOT NULL"]
     params: list[Any] = []
+    plain = [_phrase(t.value, t.prefix) for t in query.terms if t.field is None and not t.negated]
     for term in query.terms:
+        if term.field in DOC_FIELDS:
+            keys = list(matching_documents(index, _phrase(term.value, term.prefix), DOC_FIELDS[term.field]))
+            conditions.append(f"p.key {'NOT ' if term.negated else ''}IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(keys))
+            continue
         if term.is_text:
             expression = _text_expression(index, term, corrections)
             if term.negated:
@@ -262,8 +281,33 @@ def search(
     rows = index.db.execute(sql, params).fetchall()
     total = rows[0][3] if rows else 0
     ranked = [(pid, score) for pid, _key, score, _total in rows]
+    keys = [key for _pid, key, _score, _total in rows]
+    in_documents: dict[int, str] = {}
+    if match is not None and plain and (not limit or len(rows) < limit):
+        # Papers whose PDFs or notes hold every plain word come after those whose records match.
+        found = matching_documents(index, " AND ".join(plain))
+        seen = set(keys) if limit else {key for (key,) in index.db.execute(f"SELECT key FROM ({scored})", params)}
+        extra = [key for key in found if key not in seen]
+        if extra:
+            sql = f"SELECT p.id, p.key FROM papers p WHERE p.key IN (SELECT value FROM json_each(?)) AND {where}"
+            allowed = {key: pid for pid, key in index.db.execute(sql, [json.dumps(extra), *params[1:]])}
+            more = [(allowed[key], key) for key in extra if key in allowed]
+            room = (limit - len(rows)) if limit else len(more)
+            total += len(more)
+            for pid, key in more[:room]:
+                ranked.append((pid, None))
+                keys.append(key)
+                in_documents[pid] = found[key]
     hits = _hits(index, ranked, match, snippets, marks) if details else []
-    return Results(hits, total, corrections, index.broken_files(), [key for _pid, key, _score, _total in rows])
+    for hit, (pid, _score) in zip(hits, ranked, strict=False):
+        if pid in in_documents:
+            hit.matched_in = in_documents[pid]
+            if snippets:
+                from litmap.store.documents import document_snippet
+
+                text = document_snippet(index, hit.key, " AND ".join(plain), _OPEN, _CLOSE)
+                hit.snippet, hit.snippet_spans = unmark(text) if text else (None, [])
+    return Results(hits, total, corrections, index.broken_files(), keys)
 
 
 def _weights(columns: set[str] | None = None) -> str:
