@@ -174,7 +174,7 @@ def test_a_paper_file_naming_a_file_outside_the_library_is_invalid(invoke, bundl
     assert "must be a path inside the library" in result.stdout + result.stderr
 
 
-def test_a_word_only_in_an_attached_pdf_is_found_below_record_matches(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_only_in_an_attached_pdf_is_found(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from pdfmaker import make_pdf
 
     body = ["Toy Models of Superposition", "We measure the zygomorphic structure of features in superposition."]
@@ -195,7 +195,9 @@ def test_a_word_only_in_an_attached_pdf_is_found_below_record_matches(invoke, bu
     assert invoke("search", "fulltext:zygomorphic", "--keys").stdout.split() == []
 
 
-def test_notes_are_searchable_with_note_field(invoke, bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_notes_are_searchable_with_note_field(
+    invoke, bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "Try to replicate the pentagon result.\\n" >> "$1"\n')
     editor.chmod(0o755)
