@@ -175,6 +175,7 @@ class Library:
         category: str | None = None,
         tags: Sequence[str] = (),
         query: str | None = None,
+        prefer: str = "published",
         allow_missing: bool = False,
         **flags: bool,
     ) -> str:
@@ -182,7 +183,8 @@ class Library:
 
         ``drafts`` are scanned with the syntax their extension names (``.tex``, ``.aux``, ...);
         ``flags`` are the format's own (``ascii=True`` for BibTeX). A key that the library lacks
-        raises UnknownKey unless ``allow_missing``.
+        raises UnknownKey unless ``allow_missing``. ``prefer="preprint"`` writes a paper published
+        after its arXiv preprint as the preprint.
         """
         from litmap.errors import UnknownKey
         from litmap.services.export import Draft, Selection, export_papers
@@ -193,6 +195,7 @@ class Library:
             category=category,
             tags=list(tags),
             query=query,
+            prefer=prefer,
         )
         exported = export_papers(self.store, format, selection, flags)
         if exported.scope.missing and not allow_missing:

@@ -3,7 +3,7 @@
 import inspect
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 import typer.main
@@ -119,6 +119,18 @@ SELECTION_OPTIONS = (
         ],
     ),
     _option(
+        "prefer",
+        Annotated[
+            Literal["published", "preprint"],
+            typer.Option(
+                "--prefer",
+                help="A paper published after its arXiv preprint is written as the published version (the"
+                " record) or as the preprint (arXiv, dated by its first release).",
+            ),
+        ],
+        "published",
+    ),
+    _option(
         "output",
         Annotated[
             Path | None,
@@ -167,7 +179,12 @@ def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
     drafts += [Draft(path, "aux") for path in params["aux"] or []]
     drafts += [Draft(path, "latex") for path in params["tex"] or []]
     selection = Selection(
-        keys=wanted, drafts=drafts, category=params["category"], tags=params["tag"] or [], query=params["query"]
+        keys=wanted,
+        drafts=drafts,
+        category=params["category"],
+        tags=params["tag"] or [],
+        query=params["query"],
+        prefer=params["prefer"],
     )
     flags = {flag.name: bool(params.get(flag.name)) for flag in export_format.flags}
     exported = export_papers(state.library(), export_format.name, selection, flags)

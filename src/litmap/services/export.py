@@ -68,7 +68,8 @@ class Selection:
     """What to export, as every export command takes it: keys, drafts, then filters.
 
     Without keys or drafts the whole library is the starting set; ``category`` (with its
-    subcategories), ``tags`` (all of them) and ``query`` (``litmap search``'s language) narrow it.
+    subcategories), ``tags`` (all of them) and ``query`` (``litmap search``'s language) narrow it;
+    ``prefer`` chooses the version of papers that have both (:mod:`litmap.services.versions`).
     """
 
     keys: Sequence[str] = ()
@@ -76,6 +77,8 @@ class Selection:
     category: str | None = None
     tags: Sequence[str] = ()
     query: str | None = None
+    #: Which version a paper that has both is written as: ``"published"`` (the record) or ``"preprint"``.
+    prefer: str = "published"
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,9 @@ def choose_papers(library: Library, selection: Selection) -> ExportScope:
         papers = select(papers, taxonomy, category=category, tags=tags)
     if query:
         papers = _matching_query(library, papers, query)
-    scope.papers = sorted(papers, key=lambda p: p.key)
+    from litmap.services.versions import preferred_versions
+
+    scope.papers = sorted(preferred_versions(papers, selection.prefer), key=lambda p: p.key)
     return scope
 
 
