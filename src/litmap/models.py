@@ -17,6 +17,9 @@ from litmap.dates import parse_released
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 
 CITEKEY_RE = re.compile(r"^[A-Za-z0-9_:\-][A-Za-z0-9_:.\-]*$")
+#: An alias needs no file name, only to be a key LaTeX, BibTeX and biber read: DBLP's
+#: ``DBLP:conf/sss/ShapiroPBZ11`` is one. No spaces, commas, braces, quotes, ``%``, ``#`` or ``\``.
+ALIAS_RE = re.compile(r"^[^\s,{}()\"'%#\\=~]+$")
 CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXTRA_FIELD_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -84,6 +87,26 @@ def validate_citekey(key: str) -> str:
     if not key or len(key) > 120 or not CITEKEY_RE.match(key) or ".." in key:
         raise ValueError(f"invalid citekey {key!r}: use letters, digits and - _ : . (no leading dot, no '..')")
     return key
+
+
+def validate_alias(key: str) -> str:
+    """Check an alias (a key a paper also answers to; it names no file); return it stripped."""
+    key = key.strip()
+    if not key or len(key) > 200 or not ALIAS_RE.match(key):
+        raise ValueError(f"invalid alias {key!r}: a citekey without spaces, commas, braces, quotes, % or #")
+    return key
+
+
+def citekey_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a paper's key (it names the paper's file), or None if it can."""
+    try:
+        validate_citekey(key)
+    except ValueError:
+        bad = sorted({c for c in key if not re.match(r"[A-Za-z0-9_:.\-]", c)})
+        if bad:
+            return f"{' '.join(repr(c) for c in bad)} cannot be in a file name"
+        return "not a valid file name (letters, digits and - _ : . only, no leading dot, no '..')"
+    return None
 
 
 def one_line(value: str, what: str) -> str:
@@ -198,7 +221,7 @@ class Paper(BaseModel):
     @field_validator("aliases")
     @classmethod
     def _aliases(cls, value: list[str]) -> list[str]:
-        return _unique([validate_citekey(v) for v in value])
+        return _unique([validate_alias(v) for v in value])
 
     @field_validator("type")
     @classmethod

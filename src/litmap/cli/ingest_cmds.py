@@ -219,10 +219,12 @@ def add(
     "  litmap import ~/Zotero/export.bib\n\n"
     "  litmap import refs.bib --tag from-zotero --dry-run\n\n"
     "  litmap import refs.bib --keep-keys --json\n\n"
-    "Each entry gets a key from the library's citekey pattern; its own key is kept as an alias, so drafts "
-    "that cite it still resolve (--keep-keys uses the file's keys where they are free). Duplicates of papers "
-    "in the library, or of earlier entries of the file, are reported with the key they are under and skipped "
-    "(--force imports them too). A malformed entry is reported with its line and does not stop the rest.",
+    "Each entry gets a key from the library's citekey pattern that no other entry of the file uses; its own "
+    "key (and biblatex ids) are kept as aliases, so drafts that cite them still resolve (--keep-keys uses the "
+    "file's keys where they can name a file and are free, and says which it could not keep). Duplicates of "
+    "papers in the library, or of earlier entries of the file, are reported with the key they are under and "
+    "skipped, their keys becoming aliases of that paper (--force imports them too). A malformed entry is "
+    "reported with its line and does not stop the rest.",
 )
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE.bib", help="The .bib file (- reads stdin).")],
@@ -310,6 +312,14 @@ def _source(outcome: "Outcome") -> str:
     return escape(outcome.source)
 
 
+def _aliased(outcome: "Outcome") -> str:
+    from rich.markup import escape
+
+    if not outcome.aliases:
+        return ""
+    return f"; now also cited as [cyan]{escape(', '.join(outcome.aliases))}[/]"
+
+
 def _report(result: "IngestResult", options: "IngestOptions", as_json: bool, verbose: bool) -> None:
     """Print the outcome (or JSON); exit 1 if anything failed.
 
@@ -331,7 +341,7 @@ def _report(result: "IngestResult", options: "IngestOptions", as_json: bool, ver
             for outcome in result.present:
                 console.print(
                     f"Already in the library: {_describe(outcome.existing)} "
-                    f"[dim]— {_source(outcome)}: {escape(outcome.reason)}[/]",
+                    f"[dim]— {_source(outcome)}: {escape(outcome.reason)}[/]{_aliased(outcome)}",
                     soft_wrap=True,
                 )
         elif result.present:
@@ -339,9 +349,13 @@ def _report(result: "IngestResult", options: "IngestOptions", as_json: bool, ver
             for outcome in result.present:
                 key = outcome.existing.key if outcome.existing else "?"
                 console.print(
-                    f"  {_source(outcome)} is [cyan]{escape(key)}[/] [dim]({escape(outcome.reason)})[/]",
+                    f"  {_source(outcome)} is [cyan]{escape(key)}[/] [dim]({escape(outcome.reason)})[/]"
+                    f"{_aliased(outcome)}",
                     soft_wrap=True,
                 )
+        for outcome in result.outcomes:
+            for note in outcome.notes:
+                err_console.print(f"Note: {_source(outcome)}: {escape(note)}", soft_wrap=True, highlight=False)
         for outcome in result.failed:
             err_console.print(f"Error: {_source(outcome)}: {escape(outcome.reason)}", soft_wrap=True, highlight=False)
         _summary(result, options)
@@ -354,7 +368,10 @@ def _summary(result: "IngestResult", options: "IngestOptions") -> None:
 
     added, present, failed = len(result.added), len(result.present), len(result.failed)
     if present and not added and not failed and not options.force:
-        console.print("Nothing written; use --force to add it anyway." if present == 1 else "Nothing written.")
+        if any(o.aliases for o in result.present):
+            console.print("No paper added; the keys shown now also name the papers they duplicate.")
+        else:
+            console.print("Nothing written; use --force to add it anyway." if present == 1 else "Nothing written.")
         return
     if added + present + failed <= 1:
         return

@@ -435,6 +435,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
             extra["doi-text"] = doi_text
     pages = fields.pop("pages", "")
     abstract = fields.pop("abstract", "")
+    aliases = _take_ids(fields, extra)
     record: dict[str, Any] = {
         "key": key,
         "type": entry.type,
@@ -451,6 +452,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
         "url": _verbatim(fields.pop("url", "")) or None,
         "note": _text_field(fields, "note"),
         "abstract": latex_to_paragraphs(abstract) if abstract.strip() else None,
+        "aliases": aliases,
     }
     for name, value in fields.items():
         if not value.strip():
@@ -470,6 +472,17 @@ def validation_message(exc: ValueError) -> str:
     problem = first_problem(exc)
     where = ".".join(problem.location)
     return f"field {where!r}: {problem.message}" if where else problem.message
+
+
+def _take_ids(fields: dict[str, str], extra: dict[str, str]) -> list[str]:
+    """biblatex's ``ids`` (other keys of the entry) as aliases; any that cannot be one stays in ``ids``."""
+    from litmap.models import ALIAS_RE
+
+    ids = [key.strip() for key in _verbatim(fields.pop("ids", "")).split(",") if key.strip()]
+    kept = [key for key in ids if ALIAS_RE.match(key)]
+    if len(kept) < len(ids):
+        extra["ids"] = ", ".join(key for key in ids if key not in kept)
+    return kept
 
 
 def parse_bibtex(text: str) -> tuple[list[BibItem], int]:

@@ -13,19 +13,24 @@ library before any request is made.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from litmap.errors import InvalidValue, LitmapError
-from litmap.keys import PLACEHOLDER_KEY, make_key
+from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, first_problem, validate_citekey
+from litmap.services.citekeys import KeyBook
 from litmap.services.dedupe import library_matcher
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
 from litmap.store.files import Changes
+
+if TYPE_CHECKING:
+    from litmap.formats.bibtex_read import BibItem
 
 #: Called as ``progress(done, total)`` while a long run advances.
 ProgressHook = Callable[[int, int], None]
@@ -56,6 +61,10 @@ class Outcome:
     reason: str = ""
     score: float | None = None
     line: int | None = None
+    #: Keys of the entry recorded as aliases of the paper it duplicates (an "added" paper lists its own).
+    aliases: tuple[str, ...] = ()
+    #: Keys of the entry that could not be kept, and why.
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The outcome for ``--json``."""
@@ -68,6 +77,10 @@ class Outcome:
             data |= {"key": self.existing.key, "title": self.existing.title, "score": self.score}
         if self.reason:
             data["reason"] = self.reason
+        if self.aliases or (self.paper is not None and self.paper.aliases):
+            data["aliases"] = list(self.aliases or self.paper.aliases)  # type: ignore[union-attr]
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data
 
 
@@ -152,10 +165,12 @@ class _Admission:
             taxonomy.get(category)
         papers = library.papers()
         self.matcher = library_matcher(library)  # honours pairs declared distinct (`dedupe --not`)
-        self.taken = {key.lower() for paper in papers for key in paper.all_keys}
+        self.keys = KeyBook(papers)
         self.pattern = library.config.citekey_pattern
         self.today = options.today or dt.date.today()
-        self.new: list[Paper] = []
+        self.new: dict[str, Paper] = {}
+        #: Papers of the library given more aliases (keys of entries that duplicate them).
+        self.updated: dict[str, Paper] = {}
         if options.key is not None:
             try:
                 validate_citekey(options.key)
@@ -180,28 +195,47 @@ class _Admission:
             return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
         present = self.duplicate(candidate.source, candidate.paper, candidate.line)
         if present is not None:
-            return present
-        paper = self._finish(candidate)
+            return self._alias_duplicate(present, candidate)
+        paper, notes = self._finish(candidate)
         self.matcher.add(paper)
-        self.taken.update(k.lower() for k in paper.all_keys)
-        self.new.append(paper)
-        return Outcome(candidate.source, "added", paper=paper, line=candidate.line)
+        self.keys.claim(paper)
+        self.new[paper.key] = paper
+        return Outcome(candidate.source, "added", paper=paper, line=candidate.line, notes=tuple(notes))
 
-    def _finish(self, candidate: Candidate) -> Paper:
+    def _own_keys(self, candidate: Candidate) -> list[str]:
+        assert candidate.paper is not None
+        own = [candidate.original_key] if candidate.original_key else []
+        return own + list(candidate.paper.aliases)
+
+    def _alias_duplicate(self, present: Outcome, candidate: Candidate) -> Outcome:
+        """Record the keys of a skipped duplicate as aliases of the paper it duplicates."""
+        assert present.existing is not None
+        own = self._own_keys(candidate)
+        if not own or self.library.read_only:
+            return present
+        target = present.existing.key
+        aliases, notes = self.keys.aliases_for(target, own)
+        if aliases:
+            paper = self.new.get(target) or self.updated.get(target) or self.library.get(target)
+            paper = paper.model_copy(update={"aliases": [*paper.aliases, *aliases]})
+            self.keys.claim(paper)
+            (self.new if target in self.new else self.updated)[target] = paper
+        return dataclasses.replace(present, aliases=tuple(aliases), notes=tuple(notes))
+
+    def _finish(self, candidate: Candidate) -> tuple[Paper, list[str]]:
         assert candidate.paper is not None
         paper = candidate.paper
+        own = self._own_keys(candidate)
         key = self.options.key
         if key is not None:
-            if key.lower() in self.taken:
+            if self.keys.is_taken(key, own):
                 raise InvalidValue(f"--key {key!r}: that key is already used in this library")
-        elif self.options.keep_keys and candidate.original_key and self._free(candidate.original_key):
-            key = candidate.original_key
+            aliases, notes = self.keys.aliases_for(key, own)
         else:
-            key = make_key(paper, self._is_taken, self.pattern)
-        aliases = list(paper.aliases)
-        original = candidate.original_key
-        if original and original != key and self._free(original):
-            aliases.append(original)
+            choice = self.keys.choose(
+                paper.model_copy(update={"aliases": []}), own, self.pattern, self.options.keep_keys
+            )
+            key, aliases, notes = choice.key, choice.aliases, choice.notes
         return paper.model_copy(
             update={
                 "key": key,
@@ -210,26 +244,16 @@ class _Admission:
                 "tags": list(dict.fromkeys([*paper.tags, *self.tags])),
                 "added": paper.added or self.today,
             }
-        )
-
-    def _is_taken(self, key: str) -> bool:
-        return key.lower() in self.taken
-
-    def _free(self, key: str) -> bool:
-        try:
-            validate_citekey(key)
-        except ValueError:
-            return False
-        return not self._is_taken(key)
+        ), notes
 
     def commit(self, result: IngestResult) -> IngestResult:
         """Stage the new papers into the run's change (written as one when :func:`_admitting` ends)."""
         result.dry_run = self.options.dry_run
-        if self.new and not self.options.dry_run:
+        if (self.new or self.updated) and not self.options.dry_run:
             if self.changes is None:
                 self.library.ensure_writable()
                 raise LitmapError("internal error: papers admitted outside the writer lock")
-            for paper in self.new:
+            for paper in [*self.new.values(), *self.updated.values()]:
                 self.library.stage_paper(self.changes, paper)
             result.written = True
         return result
@@ -416,6 +440,7 @@ def import_bibtex(
         raise InvalidValue(f"--key names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
     with _admitting(library, options) as session:
+        session.keys.reserve(key for item in items for key in _keys_of(item))
         for done, item in enumerate(items, start=1):
             label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
             candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
@@ -423,6 +448,11 @@ def import_bibtex(
             if progress:
                 progress(done, len(items))
         return session.commit(IngestResult(outcomes, containers=containers))
+
+
+def _keys_of(item: BibItem) -> list[str]:
+    """The keys an entry of a .bib file answers to: its own and its biblatex ``ids``."""
+    return [k for k in [item.key, *(item.paper.aliases if item.paper else [])] if k]
 
 
 # -- by hand -------------------------------------------------------------------------------------
