@@ -151,8 +151,9 @@ def test_query_errors_are_litmap_errors() -> None:
     assert issubclass(QueryError, InvalidValue)
 
 
-def test_a_shell_quoted_argument_is_a_phrase_unless_it_holds_query_syntax() -> None:
-    assert query_from_args(["induction heads"]) == '"induction heads"'
+def test_words_in_a_quoted_argument_are_words_and_a_phrase_needs_its_own_quotes() -> None:
+    assert query_from_args(["induction heads"]) == "induction heads"
+    assert query_from_args(['"induction heads"']) == '"induction heads"'
     assert query_from_args(["grokking", "year:2022..2023"]) == "grokking year:2022..2023"
     assert query_from_args(["grokking year:2022..2023"]) == "grokking year:2022..2023"
     assert query_from_args(["superposition -grokking"]) == "superposition -grokking"
@@ -172,7 +173,9 @@ def test_a_title_match_ranks_above_a_passing_mention(small: Path, invoke) -> Non
 
 def test_phrase_requires_the_words_together(small: Path, invoke) -> None:  # type: ignore[no-untyped-def]
     assert sorted(keys(invoke("search", "induction", "heads", "--keys"))) == ["kim2020heads", "lee2023induction"]
-    assert keys(invoke("search", "induction heads", "--keys")) == ["lee2023induction"]
+    # one quoted shell argument holds words, as people and scripts quote every query; the paper
+    # holding them as a phrase ranks first
+    assert keys(invoke("search", "induction heads", "--keys")) == ["lee2023induction", "kim2020heads"]
     assert keys(invoke("search", '"induction heads"', "--keys")) == ["lee2023induction"]
 
 
@@ -367,3 +370,18 @@ def test_bundled_edited_paper_is_found_by_its_new_words(bundled_copy: Path, invo
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('title = "', 'title = "Quokka ', 1), encoding="utf-8")
     assert keys(invoke("search", "quokka", "--keys")) == ["olah2020zoom"]
+
+
+def test_quoted_words_digits_keys_and_most_words_on_the_bundled_library(invoke, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LITMAP_LIBRARY", raising=False)
+    monkeypatch.chdir("/")
+    # a quoted argument is words, not a phrase: the Toy Models paper holds both
+    assert "elhage2022toy" in keys(invoke("search", "superposition features", "--keys"))
+    # "gpt2" finds "How does GPT-2 compute greater-than?", and a citekey's start finds its paper
+    assert "hanna2023gpt2" in keys(invoke("search", "gpt2", "--keys"))
+    assert keys(invoke("search", "hanna2023", "--keys")) == ["hanna2023gpt2"]
+    # no paper holds every word: the papers holding most of them, with one line saying so
+    result = invoke("search", "superposition", "zzyzxnotaword", "toy")
+    assert result.exit_code == 0
+    assert "No paper holds all 3 words; showing the papers that hold the most (2 of 3)." in result.stderr
+    assert "elhage2022toy" in result.stdout

@@ -29,7 +29,7 @@ SEARCH_HELP = """Search the library: ranked by relevance, typo-tolerant, with fi
 
   superposition features     words are AND-ed (a misspelt word finds its closest spelling)
 
-  "induction heads"          a phrase (a quoted shell argument counts as one)
+  '"induction heads"'        a phrase (words in one quoted argument are only words)
 
   circuit*                   a prefix
 
@@ -179,10 +179,18 @@ def _title_cell(hit: "Hit", abstract: bool) -> "Text":
 
 def _warn(results: "Results") -> None:
     """Tell (on stderr) which words were corrected and which paper files had to be left out."""
-    if not results.corrections and not results.broken:
+    if not results.corrections and not results.broken and not results.partial:
         return
     from litmap.cli.plain import warn_left_out
 
+    if results.partial:
+        from litmap.cli.render import err_console
+
+        most, asked = results.partial
+        err_console.print(
+            f"No paper holds all {asked} words; showing the papers that hold the most ({most} of {asked}).",
+            markup=False,
+        )
     if results.corrections:
         from litmap.cli.render import err_console
 

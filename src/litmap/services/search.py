@@ -107,23 +107,20 @@ class Results:
     corrections: dict[str, list[str]]
     broken: list[BrokenFile]
     keys: list[str] = field(default_factory=list)
+    #: When no paper holds every word: (the most words any paper holds, how many words were asked).
+    partial: tuple[int, int] | None = None
 
 
 # -- parsing -------------------------------------------------------------------------------------
 
 
 def query_from_args(args: Sequence[str]) -> str:
-    """The query text from command-line arguments.
+    """The query text from command-line arguments: the arguments joined by spaces.
 
-    An argument the shell kept whole because it was quoted (``litmap search "induction heads"``)
-    is a phrase, unless it carries query syntax itself (quotes, ``field:``, ``-word``).
+    Words in one quoted argument are words (``litmap search 'superposition features'``), as they are
+    when given apart; a phrase needs its own double quotes (``litmap search '"induction heads"'``).
     """
-    parts = []
-    for arg in args:
-        arg = arg.strip()
-        plain = '"' not in arg and ":" not in arg and not any(w.startswith("-") for w in arg.split())
-        parts.append(f'"{arg}"' if plain and len(arg.split()) > 1 else arg)
-    return " ".join(parts)
+    return " ".join(arg.strip() for arg in args if arg.strip())
 
 
 def parse_query(text: str) -> Query:
@@ -235,6 +232,8 @@ def search(
 ) -> Results:
     """Papers matching ``query``, best first (at most ``limit``; None or 0: all), with matched words marked.
 
+    Papers holding the plain words as a phrase rank first. When no paper holds every word, the papers
+    holding most of them are returned, and ``Results.partial`` says how many of how many words.
     ``snippets``: also the best-matching part of each abstract. ``marks=False`` skips marking matches;
     ``details=False`` fills only ``Results.keys`` (no record is read).
     """
@@ -247,7 +246,6 @@ def search(
     positive: list[str] = []
     conditions: list[str] = ["p.record IS NOT NULL"]
     params: list[Any] = []
-    plain = [_phrase(t.value, t.prefix) for t in query.terms if t.field is None and not t.negated]
     for term in query.terms:
         if term.field in DOC_FIELDS:
             keys = list(matching_documents(index, _phrase(term.value, term.prefix), DOC_FIELDS[term.field]))
@@ -266,31 +264,21 @@ def search(
         conditions.append(f"NOT ({condition})" if term.negated else f"({condition})")
         params.extend(values)
     where = " AND ".join(conditions)
-    match = " AND ".join(positive) if positive else None
-    if match is not None:
-        scored = (
-            f"SELECT p.id, p.key, p.year, {_SCORE} AS score FROM fts JOIN papers p ON p.id = fts.rowid"
-            f" WHERE fts MATCH ? AND {where}"
-        )
-        sql = f"SELECT id, key, score, count(*) OVER () FROM ({scored}) ORDER BY score DESC, year DESC, key"
-        params.insert(0, match)
-    else:
-        sql = f"SELECT p.id, p.key, NULL, count(*) OVER () FROM papers p WHERE {where} ORDER BY p.year DESC, p.key"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = index.db.execute(sql, params).fetchall()
+    words = [t.value for t in query.terms if t.field is None and not (t.negated or t.phrase or t.prefix)]
+    rows, match, partial = _ranked(index, positive, words, where, params, limit)
     total = rows[0][3] if rows else 0
     ranked = [(pid, score) for pid, _key, score, _total in rows]
     keys = [key for _pid, key, _score, _total in rows]
+    plain = [_phrase(t.value, t.prefix) for t in query.terms if t.field is None and not t.negated]
     in_documents: dict[int, str] = {}
-    if match is not None and plain and (not limit or len(rows) < limit):
-        # Papers whose PDFs or notes hold every plain word come after those whose records match.
+    if positive and plain and partial is None and (not limit or len(rows) < limit):
+        # Papers whose PDFs or notes hold every plain word come after those whose records match
+        # (``rows`` holds every record match here: there are fewer than ``limit``).
         found = matching_documents(index, " AND ".join(plain))
-        seen = set(keys) if limit else {key for (key,) in index.db.execute(f"SELECT key FROM ({scored})", params)}
-        extra = [key for key in found if key not in seen]
+        extra = [key for key in found if key not in set(keys)]
         if extra:
             sql = f"SELECT p.id, p.key FROM papers p WHERE p.key IN (SELECT value FROM json_each(?)) AND {where}"
-            allowed = {key: pid for pid, key in index.db.execute(sql, [json.dumps(extra), *params[1:]])}
+            allowed = {key: pid for pid, key in index.db.execute(sql, [json.dumps(extra), *params])}
             more = [(allowed[key], key) for key in extra if key in allowed]
             room = (limit - len(rows)) if limit else len(more)
             total += len(more)
@@ -307,7 +295,44 @@ def search(
 
                 text = document_snippet(index, hit.key, " AND ".join(plain), _OPEN, _CLOSE)
                 hit.snippet, hit.snippet_spans = unmark(text) if text else (None, [])
-    return Results(hits, total, corrections, index.broken_files(), keys)
+    return Results(hits, total, corrections, index.broken_files(), keys, partial)
+
+
+_HOLDS = "(p.id IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
+
+
+def _ranked(
+    index: Index, positive: list[str], words: list[str], where: str, params: list[Any], limit: int | None
+) -> tuple[list[tuple[int, str, float | None, int]], str | None, tuple[int, int] | None]:
+    """(id, key, score, total) rows best first, the match expression used, and the partial-match count."""
+    tail = f" LIMIT {int(limit)}" if limit else ""
+    if not positive:
+        sql = f"SELECT p.id, p.key, NULL, count(*) OVER () FROM papers p WHERE {where} ORDER BY p.year DESC, p.key"
+        return index.db.execute(sql + tail, params).fetchall(), None, None
+    match = " AND ".join(positive)
+    near = _phrase(" ".join(words)) if len(words) > 1 else None
+    scored = (
+        f"SELECT p.id, p.key, p.year, {_SCORE} AS score, {_HOLDS if near else '0'} AS near"
+        f" FROM fts JOIN papers p ON p.id = fts.rowid WHERE fts MATCH ? AND {where}"
+    )
+    sql = f"SELECT id, key, score, count(*) OVER () FROM ({scored}) ORDER BY near DESC, score DESC, year DESC, key"
+    rows = index.db.execute(sql + tail, [*([near] if near else []), match, *params]).fetchall()
+    if rows or len(positive) < 2:
+        return rows, match, None
+    # No paper holds every word: the papers holding most of them, ranked.
+    held = " + ".join([_HOLDS] * len(positive))
+    any_word = " OR ".join(f"({e})" for e in positive)
+    scored = (
+        f"SELECT p.id, p.key, p.year, {_SCORE} AS score, ({held}) AS held"
+        f" FROM fts JOIN papers p ON p.id = fts.rowid WHERE fts MATCH ? AND {where}"
+    )
+    sql = (
+        f"SELECT id, key, score, count(*) OVER (), held FROM ({scored}) ORDER BY held DESC, score DESC, year DESC, key"
+    )
+    found = index.db.execute(sql + tail, [*positive, any_word, *params]).fetchall()
+    if not found:
+        return [], any_word, None
+    return [row[:4] for row in found], any_word, (int(found[0][4]), len(positive))
 
 
 def _weights(columns: set[str] | None = None) -> str:
@@ -329,6 +354,9 @@ def _text_expression(index: Index, term: Term, corrections: dict[str, list[str]]
     expression = _phrase(term.value, term.prefix)
     if not term.phrase and not term.prefix:
         word = _words(term.value)[0]
+        joined = _joined_forms(word) if term.field is None and len(_words(term.value)) == 1 else None
+        if joined is not None and _matches_anything(index, joined):
+            return f"({expression} OR {joined})"
         if not index.known_word(word) and not _matches_anything(index, expression):
             alternatives = correct_word(index, word)
             if alternatives:
@@ -337,6 +365,20 @@ def _text_expression(index: Index, term: Term, corrections: dict[str, list[str]]
     if term.field is not None:
         expression = f"{TEXT_FIELDS[term.field]} : {expression}"
     return expression
+
+
+def _joined_forms(word: str) -> str | None:
+    """Other spellings of a word with digits, which the index splits or joins: ``gpt2`` as ``GPT-2``
+    (the phrase ``gpt 2``), and the start of a citekey (``hanna2023`` finds ``hanna2023gpt2``)."""
+    import re
+
+    if not any(c.isdigit() for c in word):
+        return None
+    pieces = re.findall(r"[^\W\d_]+|\d+", word)
+    forms = [f"key : {_phrase(word, prefix=True)}"]
+    if len(pieces) > 1:
+        forms.insert(0, _phrase(" ".join(pieces)))
+    return " OR ".join(forms)
 
 
 def _matches_anything(index: Index, expression: str) -> bool:
