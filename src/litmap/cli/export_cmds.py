@@ -14,7 +14,7 @@ from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
     from litmap.formats import ExportFormat
-    from litmap.services.export import ExportScope
+    from litmap.services.export import Exported, ExportScope, Selection
 
 
 class FormatGroup(LitmapGroup):
@@ -138,6 +138,19 @@ SELECTION_OPTIONS = (
         ],
     ),
     _option(
+        "watch",
+        Annotated[
+            bool,
+            typer.Option(
+                "--watch",
+                "-w",
+                help="Keep running: rewrite -o FILE whenever a draft, a file it includes or the library changes"
+                " (only when its bytes change). Ctrl-C stops.",
+            ),
+        ],
+        False,
+    ),
+    _option(
         "allow_missing",
         Annotated[
             bool,
@@ -187,8 +200,33 @@ def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
         prefer=params["prefer"],
     )
     flags = {flag.name: bool(params.get(flag.name)) for flag in export_format.flags}
+    output, watching = params["output"], params["watch"]
+    if watching and output is None:
+        raise typer.BadParameter("needs -o FILE (the file to keep in step)", param_hint="--watch")
     exported = export_papers(state.library(), export_format.name, selection, flags)
-    _deliver(exported.text, params["output"], exported.scope, export_format.wrote, params["allow_missing"])
+    _deliver(exported.text, output, exported.scope, export_format.wrote, params["allow_missing"] or watching)
+    if watching:
+        _watch(export_format, selection, flags, output, exported)
+
+
+def _watch(
+    export_format: "ExportFormat", selection: "Selection", flags: dict[str, bool], output: Path, first: "Exported"
+) -> None:
+    """Re-export on every change until Ctrl-C, one line per change; Ctrl-C exits 0."""
+    import signal
+
+    from litmap.services.watch import watch_export
+
+    # Started in the background by a script, a process inherits SIGINT ignored; watching must stop on it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for line in watch_export(
+            state.library(), export_format.name, selection, flags, output, first, lambda text: _write(text, output)
+        ):
+            _note(line)
+    except KeyboardInterrupt:
+        pass
+    _note("Stopped watching.")
 
 
 def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, allow_missing: bool) -> None:
