@@ -8,16 +8,22 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from litmap.cli import app
 from litmap.cli import state as cli_state
 
-# CI runs the property tests on a fixed set of examples, so a run is repeatable; locally they explore.
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+# Every property test's example count is set here, not per test, so all of them (and every xdist
+# worker) run the same budget. CI runs a fixed set of examples, so a run is repeatable; locally they explore.
+hypothesis_settings.register_profile(
+    "litmap", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("litmap"), derandomize=True, print_blob=True
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "litmap")
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "library"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, pylatexenc_text, squash
@@ -27,7 +27,6 @@ def _texts() -> st.SearchStrategy[str]:
     )
 
 
-@settings(max_examples=600, deadline=None)
 @given(_texts())
 def test_fast_path_agrees_with_pylatexenc(text: str) -> None:
     assert latex_to_text(text) == squash(pylatexenc_text(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from litmap.models import Author, Paper
@@ -50,7 +50,6 @@ def papers(draw: st.DrawFn) -> Paper:
     )
 
 
-@settings(max_examples=400, deadline=None)
 @given(papers())
 def test_direct_writer_matches_tomlkit(paper: Paper) -> None:
     record = paper.to_record()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from litmap.dedupe import matching
@@ -269,7 +269,6 @@ def test_a_whole_library_is_scored_on_candidates_not_all_pairs(monkeypatch: pyte
 title_words = st.lists(st.text("abcdefghijklmnopqrstuvwxyzé", min_size=3, max_size=9), min_size=3, max_size=8)
 
 
-@settings(max_examples=80, deadline=None)
 @given(title_words)
 def test_case_braces_and_unicode_form_never_change_the_normalised_title(words: list[str]) -> None:
     title = " ".join(words)
@@ -292,7 +291,6 @@ VOCABULARY = (
 real_title_words = st.lists(st.sampled_from(VOCABULARY), min_size=3, max_size=8, unique=True)
 
 
-@settings(max_examples=60, deadline=None)
 @given(real_title_words, st.integers(min_value=0, max_value=100))
 def test_one_typo_in_a_long_enough_title_still_matches(words: list[str], where: int) -> None:
     title = " ".join(words)

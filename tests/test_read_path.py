@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -53,7 +53,6 @@ _papers = st.builds(
 )
 
 
-@settings(max_examples=200)
 @given(_papers)
 def test_a_paper_rebuilt_from_its_index_record_equals_the_validated_one(paper: Paper) -> None:
     record = json.loads(json.dumps(paper.to_json()))  # what the index stores and gives back

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from litmap.errors import InvalidFile, ReadOnlyLibrary
@@ -51,7 +51,6 @@ def papers(draw: st.DrawFn) -> Paper:
     )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(papers())
 def test_any_valid_paper_survives_save_and_load(paper: Paper) -> None:
     written = paper_to_toml(paper)
