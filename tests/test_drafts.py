@@ -216,3 +216,16 @@ def test_capitalised_citations_are_exported_and_unknown_commands_warned(invoke, 
     assert exported_keys(result.stdout) == ["elhage2022toy", "olah2020zoom"]
     warning = f"Warning: {draft}:4: \\citeinline is not a citation command litmap knows (used once)"
     assert warning + "; its keys are not exported" in result.stderr
+
+
+def test_verbatim_text_holds_examples_not_citations(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.tex"
+    draft.write_text(
+        "Use \\verb|\\cite{example}| or \\lstinline!\\mycite{x}!.\n\\begin{verbatim}\n\\cite{verbatim1} % not\n"
+        "\\end{verbatim}\n\\begin{lstlisting}\n\\citep{listing}\n\\end{lstlisting}\nReal \\cite{real}.\n",
+        encoding="utf-8",
+    )
+    scan = scan_tex(draft)
+    assert scan.keys == ["real"]
+    assert scan.citations[0].line == 8
+    assert scan.warnings == []

@@ -6,7 +6,8 @@ capitalised and starred forms, pre- and post-notes, biblatex's multi-citations
 citation macros the draft defines itself (``\\newcommand{\\mycite}[1]{\\citep{#1}}``). Files named by
 ``\\input``, ``\\include`` and ``\\subfile`` are followed; comments are skipped. A command with "cite"
 in its name that litmap does not know, given a braced argument, is a warning at its first use,
-never a silent miss.
+never a silent miss. Verbatim text (``verbatim``, ``lstlisting``, ``minted``, ``\\verb|...|``) holds
+examples, not citations.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from pathlib import Path
 
 from litmap.drafts.latex_commands import layout_of, takes_no_keys
-from litmap.drafts.scan import ALL, Citation, DraftScan, DraftWalk, LineIndex
+from litmap.drafts.scan import ALL, Citation, DraftScan, DraftWalk, LineIndex, blank
 
 __all__ = ["ALL", "Citation", "DraftScan", "scan_tex"]
 
@@ -27,6 +28,12 @@ _DEFINITION = re.compile(
     r"|\\[egx]?def\s*\\(?P<def>[A-Za-z]+)(?P<params>(?:#\d)*)\s*(?=\{)"
 )
 _COMMENT = re.compile(r"(?<!\\)%.*")
+#: Verbatim text, where ``\cite{x}`` is an example, not a citation.
+_VERBATIM = re.compile(
+    r"\\begin\{(verbatim\*?|Verbatim\*?|lstlisting|minted|comment|alltt)\}.*?(?:\\end\{\1\}|\Z)"
+    r"|\\(?:verb|lstinline|mintinline\{[^}]*\})\*?([^\w\s{])[^\n]*?\2",
+    re.S,
+)
 _PARAMETER = re.compile(r"#(\d)")
 
 
@@ -53,6 +60,8 @@ class _TexWalk(DraftWalk):
         self.unknown: dict[str, tuple[str, int]] = {}
 
     def read(self, path: Path, text: str) -> None:
+        if "\\begin{" in text or "\\verb" in text or "inline" in text:
+            text = blank(text, [m.span() for m in _VERBATIM.finditer(text)])
         body = "\n".join(_COMMENT.sub("", line) for line in text.splitlines())
         lines = LineIndex(body)
         events: list[tuple[int, int, re.Match[str]]] = []
