@@ -90,7 +90,7 @@ SELECTION_OPTIONS = (
         "aux",
         Annotated[
             list[Path] | None,
-            typer.Option("--aux", metavar="FILE.aux", help="Export what this LaTeX .aux file cites (repeatable)."),
+            typer.Option("--aux", metavar="FILE.aux", help="Same as --draft, read as the .aux LaTeX writes."),
         ],
     ),
     _option(
@@ -100,7 +100,7 @@ SELECTION_OPTIONS = (
             typer.Option(
                 "--tex",
                 metavar="FILE.tex",
-                help="Export what this draft cites, following \\input/\\include (repeatable).",
+                help="Same as --draft, read as LaTeX (following \\input/\\include).",
             ),
         ],
     ),

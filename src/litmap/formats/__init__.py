@@ -182,7 +182,7 @@ register_format(
         render="litmap.formats.hayagriva:export_hayagriva",
         help="Export papers as Hayagriva YAML, Typst's bibliography format, e.g. exactly those a draft cites.",
         examples=(
-            'litmap export hayagriva --draft paper.typ -o refs.yml    then #bibliography("refs.yml")',
+            "litmap export hayagriva --draft paper.typ -o refs.yml    for Typst",
             "litmap export hayagriva --category superposition -o superposition.yml",
         ),
         flags=(FormatFlag("abstracts", "--abstracts", "Include the abstracts."),),
