@@ -28,7 +28,19 @@ LAYERS: list[set[str]] = [
     {"cli", "__main__", "api", ""},
     {"services"},
     {"store", "sources", "formats", "dedupe", "drafts"},
-    {"models", "errors", "identifiers", "dates", "keys", "taxonomy", "pages", "selection", "fuzzy", "collector"},
+    {
+        "models",
+        "errors",
+        "identifiers",
+        "dates",
+        "keys",
+        "taxonomy",
+        "pages",
+        "selection",
+        "fuzzy",
+        "collector",
+        "registry",
+    },
 ]
 MIDDLE = 2
 #: Imports between packages of the middle layer that are part of the design.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from litmap.models import Paper
@@ -102,35 +102,27 @@ class Library:
     def add(
         self,
         *identifiers: str,
+        source: str = "auto",
         categories: Sequence[str] = (),
         tags: Sequence[str] = (),
         force: bool = False,
         dry_run: bool = False,
     ) -> IngestResult:
-        """Add papers by identifier (arXiv id, DOI, or any registered source's), recognised by their form."""
-        return self._add([("auto", text) for text in identifiers], categories, tags, force, dry_run)
+        """Add papers by identifier, as ``litmap add``: of ``source`` (a registered source's name), or
+        by default recognised by their form (arXiv id, DOI, any registered source's); only what the
+        library lacks is fetched."""
+        from litmap.services.ingest import IngestOptions, add_identifiers
 
-    def add_arxiv(
-        self,
-        *ids: str,
-        categories: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        force: bool = False,
-        dry_run: bool = False,
-    ) -> IngestResult:
-        """Add papers by arXiv id (any form people paste), as ``litmap add --arxiv``."""
-        return self._add([("arxiv", text) for text in ids], categories, tags, force, dry_run)
+        options = IngestOptions(categories=tuple(categories), tags=tuple(tags), force=force, dry_run=dry_run)
+        return add_identifiers(self.store, [(source, text) for text in identifiers], options)
 
-    def add_doi(
-        self,
-        *dois: str,
-        categories: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        force: bool = False,
-        dry_run: bool = False,
-    ) -> IngestResult:
-        """Add papers by DOI (fetched from Crossref), as ``litmap add --doi``."""
-        return self._add([("doi", text) for text in dois], categories, tags, force, dry_run)
+    def add_arxiv(self, *ids: str, **options: Any) -> IngestResult:
+        """Add papers by arXiv id (any form people paste), as ``litmap add --arxiv``; options as :meth:`add`."""
+        return self.add(*ids, source="arxiv", **options)
+
+    def add_doi(self, *dois: str, **options: Any) -> IngestResult:
+        """Add papers by DOI (fetched from Crossref), as ``litmap add --doi``; options as :meth:`add`."""
+        return self.add(*dois, source="doi", **options)
 
     def import_bibtex(
         self,
@@ -150,19 +142,6 @@ class Library:
             categories=tuple(categories), tags=tuple(tags), keep_keys=keep_keys, force=force, dry_run=dry_run
         )
         return import_bibtex(self.store, text, name, options)
-
-    def _add(
-        self,
-        identifiers: list[tuple[str, str]],
-        categories: Sequence[str],
-        tags: Sequence[str],
-        force: bool,
-        dry_run: bool,
-    ) -> IngestResult:
-        from litmap.services.ingest import IngestOptions, add_identifiers
-
-        options = IngestOptions(categories=tuple(categories), tags=tuple(tags), force=force, dry_run=dry_run)
-        return add_identifiers(self.store, identifiers, options)
 
     # -- exporting -----------------------------------------------------------------------------
 

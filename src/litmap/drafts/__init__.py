@@ -10,13 +10,13 @@ package does not import the syntaxes' modules.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litmap.errors import InvalidValue
+from litmap.registry import Registry, resolve
 
 if TYPE_CHECKING:
     from litmap.drafts.scan import DraftScan
@@ -38,44 +38,40 @@ class DraftSyntax:
 
     def scanner(self) -> Callable[[Path], DraftScan]:
         """The scan function (importing its module if it is named as text)."""
-        if callable(self.scan):
-            return self.scan
-        module, _, function = self.scan.partition(":")
-        scan: Callable[[Path], DraftScan] = getattr(importlib.import_module(module), function)
+        scan: Callable[[Path], DraftScan] = resolve(self.scan)
         return scan
 
 
-_SYNTAXES: dict[str, DraftSyntax] = {}
+_SYNTAXES: Registry[DraftSyntax] = Registry()
 
 
 def register_syntax(syntax: DraftSyntax) -> DraftSyntax:
     """Add (or replace) a draft syntax; files with its extensions are scanned with it."""
-    _SYNTAXES[syntax.name] = syntax
-    return syntax
+    return _SYNTAXES.add(syntax.name, syntax)
 
 
 def unregister_syntax(name: str) -> None:
     """Forget a registered syntax (tests register toy ones and clean up)."""
-    _SYNTAXES.pop(name, None)
+    _SYNTAXES.remove(name)
 
 
 def draft_syntaxes() -> list[DraftSyntax]:
     """The registered syntaxes, in registration order."""
-    return list(_SYNTAXES.values())
+    return list(_SYNTAXES)
 
 
 def syntax_for(path: Path, name: str | None = None) -> DraftSyntax:
     """The syntax called ``name``, else the one reading ``path``'s extension; InvalidValue if none."""
     if name is not None:
         if name.lower() not in _SYNTAXES:
-            raise InvalidValue(f"unknown draft syntax {name!r} (known: {', '.join(_SYNTAXES)})")
+            raise InvalidValue(f"unknown draft syntax {name!r} (known: {', '.join(_SYNTAXES.names())})")
         return _SYNTAXES[name.lower()]
     suffix = Path(path).suffix.lower()
-    for syntax in _SYNTAXES.values():
+    for syntax in _SYNTAXES:
         if suffix in syntax.extensions:
             return syntax
-    known = ", ".join(ext for s in _SYNTAXES.values() for ext in s.extensions)
-    names = "|".join(_SYNTAXES)
+    known = ", ".join(ext for s in _SYNTAXES for ext in s.extensions)
+    names = "|".join(_SYNTAXES.names())
     raise InvalidValue(f"{path}: not a draft litmap can read (drafts end in {known}; or pass --draft-syntax {names})")
 
 

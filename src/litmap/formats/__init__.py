@@ -13,11 +13,12 @@ import the formats' modules (built-ins name their render function as ``"module:f
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from litmap.registry import Registry, resolve
 
 if TYPE_CHECKING:
     from litmap.models import Paper
@@ -108,30 +109,26 @@ class ExportFormat:
 
     def renderer(self) -> Render:
         """The render function (importing its module if it is named as text)."""
-        if callable(self.render):
-            return self.render
-        module, _, function = self.render.partition(":")
-        render: Render = getattr(importlib.import_module(module), function)
+        render: Render = resolve(self.render)
         return render
 
 
-_FORMATS: dict[str, ExportFormat] = {}
+_FORMATS: Registry[ExportFormat] = Registry()
 
 
 def register_format(export_format: ExportFormat) -> ExportFormat:
     """Add (or replace) an export format; it becomes ``litmap export <name>``."""
-    _FORMATS[export_format.name] = export_format
-    return export_format
+    return _FORMATS.add(export_format.name, export_format)
 
 
 def unregister_format(name: str) -> None:
     """Forget a registered format (tests register toy formats and clean up)."""
-    _FORMATS.pop(name, None)
+    _FORMATS.remove(name)
 
 
 def export_formats() -> list[ExportFormat]:
     """The registered formats, in registration order."""
-    return list(_FORMATS.values())
+    return list(_FORMATS)
 
 
 def export_format(name: str) -> ExportFormat:
@@ -139,7 +136,7 @@ def export_format(name: str) -> ExportFormat:
     if name not in _FORMATS:
         from litmap.errors import InvalidValue
 
-        raise InvalidValue(f"unknown export format {name!r} (known: {', '.join(_FORMATS)})")
+        raise InvalidValue(f"unknown export format {name!r} (known: {', '.join(_FORMATS.names())})")
     return _FORMATS[name]
 
 

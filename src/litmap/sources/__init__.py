@@ -18,7 +18,6 @@ their module is imported only when a paper is fetched from them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from litmap.errors import InvalidValue
 from litmap.identifiers import arxiv_id_from_doi, arxiv_query_id, normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
+from litmap.registry import Registry, resolve
 
 if TYPE_CHECKING:
     from litmap.models import Paper
@@ -118,10 +118,7 @@ class SourceType:
 
     def opener(self) -> Callable[[SourceContext], Source]:
         """The function that opens this source (importing its module if named as text)."""
-        if callable(self.open):
-            return self.open
-        module, _, function = self.open.partition(":")
-        opener: Callable[[SourceContext], Source] = getattr(importlib.import_module(module), function)
+        opener: Callable[[SourceContext], Source] = resolve(self.open)
         return opener
 
     def recognises(self, text: str) -> bool:
@@ -133,23 +130,22 @@ class SourceType:
         return True
 
 
-_REGISTRY: dict[str, SourceType] = {}
+_REGISTRY: Registry[SourceType] = Registry()
 
 
 def register_source(source: SourceType) -> SourceType:
     """Add (or replace) a source; it becomes ``litmap add --<name>`` and is guessed for bare ids."""
-    _REGISTRY[source.name] = source
-    return source
+    return _REGISTRY.add(source.name, source)
 
 
 def unregister_source(name: str) -> None:
     """Forget a registered source (tests register toy sources and clean up)."""
-    _REGISTRY.pop(name, None)
+    _REGISTRY.remove(name)
 
 
 def source_types() -> list[SourceType]:
     """The registered sources, in registration order (the order bare identifiers are guessed in)."""
-    return list(_REGISTRY.values())
+    return list(_REGISTRY)
 
 
 def source_type(name: str) -> SourceType:
@@ -159,7 +155,7 @@ def source_type(name: str) -> SourceType:
 
 def guess_source(text: str) -> str | None:
     """The name of the first registered source that recognises ``text``, if any."""
-    return next((s.name for s in _REGISTRY.values() if s.recognises(text)), None)
+    return next((s.name for s in _REGISTRY if s.recognises(text)), None)
 
 
 #: Settings every source shares (the HTTP client's).
@@ -182,7 +178,7 @@ def register_search_settings(name: str, settings: tuple[Setting, ...]) -> None:
 def known_settings() -> list[Setting]:
     """Every ``[sources]`` setting litmap reads: the common ones, then each source's."""
     searched = (s for settings in _SEARCH_SETTINGS.values() for s in settings)
-    return [*COMMON_SETTINGS, *(s for source in _REGISTRY.values() for s in source.settings), *searched]
+    return [*COMMON_SETTINGS, *(s for source in _REGISTRY for s in source.settings), *searched]
 
 
 def _where(setting: Setting) -> str:
