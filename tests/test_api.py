@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 import litmap
 from conftest import REPO
 from litmap.errors import InvalidValue, UnknownKey
+from litmap.services.ingest import ManualEntry, add_manual
 from sources_support import ARXIV_PATH, fixture_bytes, serve_arxiv
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -92,3 +93,16 @@ def test_export_takes_every_selection_and_format_option(bundled_copy: Path, tmp_
         lib.export("bibtex", asci=True)
     with pytest.raises(InvalidValue, match="unknown export format 'bibtx'"):
         lib.export("bibtx")
+
+
+def test_errors_name_the_parameter_in_python_and_the_flag_on_the_command_line(empty_library: Path, invoke) -> None:  # type: ignore[no-untyped-def]
+    lib = litmap.open_library(empty_library)
+    with pytest.raises(InvalidValue) as raised:
+        lib.add("2209.10652", tags=[" "])
+    assert str(raised.value) == "tags: a tag cannot be empty"
+    assert invoke("add", "2209.10652", "--tag", " ").stderr == "Error: --tag: a tag cannot be empty\n"
+    by_hand = ManualEntry("A Title", authors=["Doe, Jane"], year="soon")
+    with pytest.raises(InvalidValue, match=r"^year: "):
+        add_manual(lib.store, by_hand)
+    typed = invoke("add", "--title", "A Title", "--author", "Doe, Jane", "--year", "soon")
+    assert typed.exit_code == 1 and typed.stderr.startswith("Error: --year: ")

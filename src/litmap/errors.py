@@ -48,6 +48,23 @@ class InvalidValue(LitmapError):
     """A value given by the user that does not validate (an id, a year range, a key)."""
 
 
+class InvalidOption(InvalidValue):
+    """A bad value of one option of a use case, named where ``message`` says ``{option}``.
+
+    Python code reads the parameter's name there (``key 'x y': ...``); the CLI puts the option's
+    flag (``--key 'x y': ...``), so the core's messages never spell command-line flags.
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.template = message
+        super().__init__(message.format(option=option))
+
+    def naming(self, label: str) -> str:
+        """The message with the option called ``label`` (a flag, for the CLI)."""
+        return self.template.format(option=label)
+
+
 class SourceError(LitmapError):
     """A network source failed: unreachable, timed out, answered with an error."""
 

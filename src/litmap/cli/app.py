@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from litmap import __version__
 from litmap.cli import state
-from litmap.errors import LitmapError
+from litmap.errors import InvalidOption, LitmapError
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -19,6 +19,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     sys.stderr.write(f"Error: {message}\n")
     sys.stderr.flush()
     return typer.Exit(code)
+
+
+#: Options of the use cases whose flag is not ``--`` plus their name (the flags are singular).
+FLAG_OF_OPTION = {"tags": "--tag", "categories": "--category", "authors": "--author"}
+
+
+def message_of(error: LitmapError) -> str:
+    """The one line the CLI prints for ``error``: an option of the core is named as its flag."""
+    if isinstance(error, InvalidOption):
+        return error.naming(FLAG_OF_OPTION.get(error.option, f"--{error.option.replace('_', '-')}"))
+    return str(error)
 
 
 class LitmapGroup(TyperGroup):
@@ -30,7 +41,7 @@ class LitmapGroup(TyperGroup):
         except LitmapError as exc:
             if os.environ.get("LITMAP_DEBUG") == "1":
                 raise
-            raise fail(str(exc)) from None
+            raise fail(message_of(exc)) from None
         except OSError as exc:
             if os.environ.get("LITMAP_DEBUG") == "1" or exc.errno == 32:
                 raise

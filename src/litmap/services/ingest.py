@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from litmap.errors import InvalidValue, LitmapError
+from litmap.errors import InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, first_problem, validate_citekey
 from litmap.services.citekeys import KeyBook
@@ -175,9 +175,9 @@ class _Admission:
             try:
                 validate_citekey(options.key)
             except ValueError as exc:
-                raise InvalidValue(f"--key: {exc}") from None
+                raise InvalidOption("key", f"{{option}}: {exc}") from None
         if any(not tag.strip() for tag in options.tags):
-            raise InvalidValue("--tag: a tag cannot be empty")
+            raise InvalidOption("tags", "{option}: a tag cannot be empty")
         self.tags = [tag.strip() for tag in options.tags]
 
     def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
@@ -229,7 +229,7 @@ class _Admission:
         key = self.options.key
         if key is not None:
             if self.keys.is_taken(key, own):
-                raise InvalidValue(f"--key {key!r}: that key is already used in this library")
+                raise InvalidOption("key", f"{{option}} {key!r}: that key is already used in this library")
             aliases, notes = self.keys.aliases_for(key, own)
         else:
             choice = self.keys.choose(
@@ -318,7 +318,7 @@ def add_identifiers(
     the source by the identifier's form; only what the library lacks is fetched."""
     options = options or IngestOptions()
     if options.key is not None and len(identifiers) > 1:
-        raise InvalidValue("--key names one paper: give a single identifier with it")
+        raise InvalidOption("key", "{option} names one paper: give a single identifier with it")
     session = _Admission(library, options)  # the pre-check, so that only new papers are fetched
     outcomes: dict[int, Outcome] = {}
     fetched: dict[int, Candidate] = {}
@@ -437,7 +437,7 @@ def import_bibtex(
     if not items and not containers:
         raise InvalidValue(f"{name}: no BibTeX entries found")
     if options.key is not None and len(items) != 1:
-        raise InvalidValue(f"--key names one paper, but {name} holds {len(items)} entries")
+        raise InvalidOption("key", f"{{option}} names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
     with _admitting(library, options) as session:
         session.keys.reserve(key for item in items for key in _keys_of(item))
@@ -456,8 +456,6 @@ def _keys_of(item: BibItem) -> list[str]:
 
 
 # -- by hand -------------------------------------------------------------------------------------
-
-_OPTION_OF_FIELD = {"authors": "--author", "type": "--type", "arxiv": "--arxiv", "doi": "--doi"}
 
 
 def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
@@ -481,8 +479,8 @@ def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | No
     except ValueError as exc:
         problem = first_problem(exc)
         field = problem.location[0] if problem.location else ""
-        if field in _OPTION_OF_FIELD or field in ManualEntry.__dataclass_fields__:
-            raise InvalidValue(f"{_OPTION_OF_FIELD.get(field, f'--{field}')}: {problem.message}") from None
+        if field in ManualEntry.__dataclass_fields__:
+            raise InvalidOption(field, f"{{option}}: {problem.message}") from None
         where = ".".join(problem.location)
         raise InvalidValue(f"field {where!r}: {problem.message}" if where else problem.message) from None
     with _admitting(library, options) as session:
