@@ -29,8 +29,5 @@ class _AuxWalk(DraftWalk):
                     if key.strip():
                         self.cite(key.strip(), path, number)
             for match in _AUX_INPUT.finditer(line):
-                child = self.root / match.group(1)
-                if child.is_file():
-                    self.walk(child)
-                else:
-                    self.scan.unread.append(f"{path}:{number}: \\@input{{{match.group(1)}}} (no such file)")
+                name = match.group(1)
+                self.follow(self.root / name, f"{path}:{number}", f"\\@input{{{name}}}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from litmap.drafts.scan import ALL, DraftScan, DraftWalk, LineIndex, blank
+from litmap.drafts.scan import ALL, DraftScan, LabelledWalk, LineIndex, blank
 
 # Each pattern starts with a literal character, so the regex engine skips ahead to it: lookbehinds
 # come after it, never first (a 300-page thesis scans in well under 0.2 s).
@@ -45,11 +45,8 @@ def scan(path: Path) -> DraftScan:
     return _PandocWalk(Path(path)).run(f"no such draft: {path}")
 
 
-class _PandocWalk(DraftWalk):
-    def __init__(self, main: Path) -> None:
-        super().__init__(main)
-        self.labels: set[str] = set()
-        self.pending: list[tuple[str, Path, int]] = []
+class _PandocWalk(LabelledWalk):
+    """One scan of a Markdown draft and the files it includes."""
 
     def read(self, path: Path, text: str) -> None:
         lines = LineIndex(text)
@@ -69,18 +66,11 @@ class _PandocWalk(DraftWalk):
         events += [(m.start(), m) for m in _INCLUDE.finditer(text)]
         for start, match in sorted(events, key=lambda e: e[0]):
             if match.re is _INCLUDE:
-                self._include(path, lines.line(start), match.group(1))
+                name = match.group(1)
+                self.follow(path.parent / name, f"{path}:{lines.line(start)}", f"{{{{< include {name} >}}}}")
             else:
-                self.pending.append((match.group(1) or match.group(2), path, lines.line(start)))
-
-    def finish(self) -> None:
-        for key, path, line in self.pending:
-            if key in self.labels:
-                continue
-            if _CROSSREF.match(key):
-                self.maybe(key, path, line)
-            else:
-                self.cite(key, path, line)
+                key = match.group(1) or match.group(2)
+                self.refer(key, path, lines.line(start), "crossref" if _CROSSREF.match(key) else "ref")
 
     def _nocite(self, front: str, path: Path) -> None:
         """The keys of the ``nocite`` field: its line and the more indented lines after it."""
@@ -92,13 +82,6 @@ class _PandocWalk(DraftWalk):
             value += [more for more in _continuation(lines[number + 1 :])]
             for match in _NOCITE_KEY.finditer("\n".join(value)):
                 self.cite(ALL if match.group(1) == "*" else match.group(1), path, number + 2)
-
-    def _include(self, path: Path, line: int, name: str) -> None:
-        child = path.parent / name
-        if child.is_file():
-            self.walk(child)
-        else:
-            self.scan.unread.append(f"{path}:{line}: {{{{< include {name} >}}}} (no such file)")
 
 
 def _continuation(lines: list[str]) -> list[str]:

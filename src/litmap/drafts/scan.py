@@ -117,6 +117,42 @@ class DraftWalk:
         if key not in self._maybe:
             self._maybe[key] = Citation(key, path, line)
 
+    def follow(self, child: Path, where: str, shown: str) -> None:
+        """Read the file an include names, or note ``where: shown (no such file)``."""
+        if child.is_file():
+            self.walk(child)
+        else:
+            self.scan.unread.append(f"{where}: {shown} (no such file)")
+
+
+class LabelledWalk(DraftWalk):
+    """A walk over a syntax in which ``@name`` cites a key or refers to a label of the draft itself.
+
+    References wait until every file is read (a label may come after its use): a ``"ref"`` to a
+    label of the draft is a cross-reference; a ``"crossref"`` (``@fig-plot``) that is not a label
+    cites only if the library has the key; a ``"cite"`` (Typst's ``cite()``) always cites.
+    """
+
+    def __init__(self, main: Path) -> None:
+        super().__init__(main)
+        self.labels: set[str] = set()
+        self._pending: list[tuple[str, Path, int, str]] = []
+
+    def refer(self, key: str, path: Path, line: int, how: str = "ref") -> None:
+        """Record a reference to ``key``, decided once every label is known."""
+        self._pending.append((key, path, line, how))
+
+    def finish(self) -> None:
+        for key, path, line, how in self._pending:
+            if how == "cite":
+                self.cite(key, path, line)
+            elif key in self.labels:
+                continue
+            elif how == "crossref":
+                self.maybe(key, path, line)
+            else:
+                self.cite(key, path, line)
+
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with each span replaced by spaces, newlines kept (so offsets and lines still match)."""

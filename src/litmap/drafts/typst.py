@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from litmap.drafts.scan import DraftScan, DraftWalk, LineIndex, blank
+from litmap.drafts.scan import DraftScan, LabelledWalk, LineIndex, blank
 
 # Each pattern starts with a literal character, so the regex engine skips ahead to it: lookbehinds
 # come after it, never first (a 300-page thesis scans in well under 0.2 s).
@@ -30,12 +30,8 @@ def scan(path: Path) -> DraftScan:
     return _TypstWalk(Path(path)).run(f"no such draft: {path}")
 
 
-class _TypstWalk(DraftWalk):
-    def __init__(self, main: Path) -> None:
-        super().__init__(main)
-        self.labels: set[str] = set()
-        #: (key, file, line, cited with ``cite()``): references wait until every label is known.
-        self.pending: list[tuple[str, Path, int, bool]] = []
+class _TypstWalk(LabelledWalk):
+    """One scan of a Typst draft and the files it includes."""
 
     def read(self, path: Path, text: str) -> None:
         lines = LineIndex(text)
@@ -48,25 +44,15 @@ class _TypstWalk(DraftWalk):
         events += [(m.start(), m) for m in _INCLUDE.finditer(text)]
         for start, match in sorted(events, key=lambda e: e[0]):
             if match.re is _INCLUDE:
-                self._include(path, lines.line(start), match.group(1))
+                name = match.group(1)
+                child = (self.root / name.lstrip("/")) if name.startswith("/") else path.parent / name
+                self.follow(child, f"{path}:{lines.line(start)}", f'#include "{name}"')
             elif match.re is _CITE:
                 key = match.group(1) or match.group(2).replace('\\"', '"')
-                cited = _function_name(text, start) == "cite"
-                self.pending.append((key, path, lines.line(start), cited))
+                how = "cite" if _function_name(text, start) == "cite" else "ref"
+                self.refer(key, path, lines.line(start), how)
             else:
-                self.pending.append((match.group(1).rstrip(".:"), path, lines.line(start), False))
-
-    def finish(self) -> None:
-        for key, path, line, cited in self.pending:
-            if cited or key not in self.labels:
-                self.cite(key, path, line)
-
-    def _include(self, path: Path, line: int, name: str) -> None:
-        child = (self.root / name.lstrip("/")) if name.startswith("/") else path.parent / name
-        if child.is_file():
-            self.walk(child)
-        else:
-            self.scan.unread.append(f'{path}:{line}: #include "{name}" (no such file)')
+                self.refer(match.group(1).rstrip(".:"), path, lines.line(start))
 
 
 def _function_name(text: str, parenthesis: int) -> str:
