@@ -18,19 +18,32 @@ if TYPE_CHECKING:
 
 
 class FormatGroup(LitmapGroup):
-    """``litmap export``: one subcommand per registered export format, made whenever the CLI is built.
+    """``litmap export``: one subcommand per registered export format.
 
     A format registered with :func:`litmap.formats.register_format` (by litmap, a plugin or a test)
-    is ``litmap export <name>`` with the shared selection options below and its own flags.
+    is ``litmap export <name>`` with the shared selection options below and its own flags. The
+    subcommands are made the first time the group's commands are asked for (only ``litmap export
+    ...`` pays for them, not every start-up).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from litmap.formats import export_formats
+    _commands: dict[str, Any]
+    _formats_added: bool = False
 
-        for export_format in export_formats():
-            if export_format.name not in self.commands:
-                self.add_command(_format_command(export_format), export_format.name)
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Any]:
+        if not self._formats_added:
+            self._formats_added = True
+            from litmap.formats import export_formats
+
+            for export_format in export_formats():
+                if export_format.name not in self._commands:
+                    self._commands[export_format.name] = _format_command(export_format)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, Any]) -> None:
+        self._commands = value
+        self._formats_added = False
 
 
 export_app = typer.Typer(
