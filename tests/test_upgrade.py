@@ -200,6 +200,19 @@ def test_published_via_crossref_search_when_arxiv_knows_nothing(invoke, replay: 
     assert paper.venue == "2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)"
     assert paper.url == "https://doi.org/10.1109/CVPR.2016.90"  # the arXiv link gave way to the published one
     assert paper.arxiv == "1512.03385"
+    assert paper.released == "2015-12"  # the preprint's date is kept as the first release
+    assert invoke("check").exit_code == 0  # the year is the DOI's (CVPR.2016): nothing to flag
+
+
+def test_a_recorded_first_release_is_kept_as_it_is(invoke, replay: Replay, lib: Path) -> None:  # type: ignore[no-untyped-def]
+    _add(lib, RESNET.model_copy(update={"released": "2015-12-10"}))  # as `add --arxiv` records it
+    replay.crossref_search[RESNET.title] = "crossref/search-resnet.json"
+    dry = invoke("upgrade", RESNET.key, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "    year       2015 -> 2016   [Crossref]\n" in dry.stdout and "released" not in dry.stdout
+    assert invoke("upgrade", RESNET.key, "--yes").exit_code == 0
+    paper = Library(lib).get(RESNET.key)
+    assert (paper.year, paper.released) == (2016, "2015-12-10")
 
 
 def test_published_via_dblp_when_arxiv_and_crossref_know_nothing(invoke, replay: Replay, lib: Path) -> None:  # type: ignore[no-untyped-def]

@@ -193,7 +193,7 @@ def published_changes(preprint: Paper, verdict: Verdict) -> dict[str, tuple[Any,
     published_url = published.url if published.url and "arxiv.org/" not in published.url else None
     if published_url and (not preprint.url or "arxiv.org/" in preprint.url) and preprint.url != published_url:
         changes["url"] = (preprint.url, published_url, source)
-    if "released" in type(preprint).model_fields and not getattr(preprint, "released", None) and preprint.year:
+    if not preprint.released and preprint.year:
         first = f"{preprint.year}-{preprint.month:02d}" if preprint.month else str(preprint.year)
         changes["released"] = (None, first, "the preprint")
     return changes
