@@ -244,7 +244,7 @@ def _watch(
 
 def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, allow_missing: bool) -> None:
     """Write the export, then report what is missing; exit 1 on missing keys unless allowed."""
-    _write(text, output)
+    _write(text, output, scope.files)
     for line in scope.unread:
         _note(f"Note: not followed: {line}")
     for line in scope.warnings:
@@ -269,19 +269,15 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, a
     raise fail(f"{what}; the rest were exported (pass --allow-missing to accept this)")
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, inputs: "list[Path]") -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from litmap.errors import LitmapError
-    from litmap.store.files import atomic_write
+    from litmap.store.user_files import write_user_file
 
-    if output.is_dir():
-        raise LitmapError(f"{output}: is a folder; give a file name, e.g. {output / 'refs.bib'}")
-    if not output.parent.is_dir():
-        raise LitmapError(f"{output.parent}: no such folder")
-    atomic_write(output, text)
+    library = state.library()
+    write_user_file(output, text, [*inputs, library.config_path, library.taxonomy_path])
 
 
 def _note(message: str) -> None:

@@ -72,10 +72,20 @@ def write_temp(path: Path, text: str, sync: bool = True) -> Path:
     return tmp
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically: readers see the old file or the new one."""
-    tmp = write_temp(path, text)
+def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
+    """Replace ``path`` with ``text`` atomically: readers see the old file or the new one.
+
+    ``mode``: the permissions the new file gets (default: the process's defaults).
+    """
     try:
+        tmp = write_temp(path, text)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp_path_for(path).unlink()
+        raise
+    try:
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
