@@ -233,8 +233,9 @@ def _watch(
     # Started in the background by a script, a process inherits SIGINT ignored; watching must stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        inputs = first.scope.files
         for line in watch_export(
-            state.library(), export_format.name, selection, flags, output, first, lambda text: _write(text, output)
+            state.library(), export_format.name, selection, flags, output, first, lambda t: _write(t, output, inputs)
         ):
             _note(line)
     except KeyboardInterrupt:
