@@ -97,6 +97,17 @@ def test_a_registered_draft_syntax_is_read_by_its_extension(tmp_path: Path, toy_
     assert [(c.key, c.line) for c in scan.citations] == [("elhage2022toy", 1), ("olah2020zoom", 2)]
 
 
+def test_a_registered_draft_syntax_works_through_export(
+    invoke, bundled_copy: Path, tmp_path: Path, toy_format: None, toy_syntax: None
+) -> None:  # type: ignore[no-untyped-def]
+    draft = tmp_path / "paper.toy"
+    draft.write_text("See @cite(olah2020zoom) and @cite(elhage2022toi).\n", encoding="utf-8")
+    result = invoke("export", "toy", "--draft", str(draft))
+    assert result.exit_code == 1  # one cited key is not in the library
+    assert [line.split(" | ")[0] for line in result.stdout.splitlines()[1:]] == ["olah2020zoom"]
+    assert f"{draft}:1: no paper with key 'elhage2022toi'; did you mean 'elhage2022toy'?" in result.stderr
+
+
 def test_a_draft_of_an_unknown_syntax_is_one_clear_error(tmp_path: Path) -> None:
     from litmap.drafts import scan_draft
     from litmap.errors import InvalidValue

@@ -58,11 +58,11 @@ class InvalidOption(InvalidValue):
     def __init__(self, option: str, message: str) -> None:
         self.option = option
         self.template = message
-        super().__init__(message.format(option=option))
+        super().__init__(message.replace("{option}", option))
 
     def naming(self, label: str) -> str:
         """The message with the option called ``label`` (a flag, for the CLI)."""
-        return self.template.format(option=label)
+        return self.template.replace("{option}", label)
 
 
 class SourceError(LitmapError):

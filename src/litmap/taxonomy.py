@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import ValidationError
 
-from litmap.errors import InvalidValue, UnknownCategory
+from litmap.errors import InvalidOption, InvalidValue, UnknownCategory
 from litmap.models import CATEGORY_ID_RE, Category, first_problem
 
 
@@ -192,9 +192,10 @@ class Taxonomy:
                 )
         elif children:
             names = ", ".join(repr(c.id) for c in children)
-            raise InvalidValue(
+            raise InvalidOption(
+                "reassign_to",
                 f"category {category_id!r} has subcategories ({names}): move or remove them first, "
-                "or pass --reassign OTHER"
+                "or pass {option} OTHER",
             )
         kept = [
             _changed(c, {"parent": reassign_to}) if c.parent == category_id else c

@@ -22,7 +22,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 #: Options of the use cases whose flag is not ``--`` plus their name (the flags are singular).
-FLAG_OF_OPTION = {"tags": "--tag", "categories": "--category", "authors": "--author"}
+FLAG_OF_OPTION = {"tags": "--tag", "categories": "--category", "authors": "--author", "reassign_to": "--reassign"}
 
 
 def message_of(error: LitmapError) -> str:

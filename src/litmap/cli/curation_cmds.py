@@ -6,7 +6,7 @@ import typer
 from typer.core import TyperCommand
 
 from litmap.cli import state
-from litmap.cli.app import app
+from litmap.cli.app import app, fail
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
@@ -105,6 +105,8 @@ def tag(
     keys = keys_with_stdin(request.keys)
     changes = [f"+{t}" for t in request.add] + [f"-{t}" for t in request.remove]
     changes += [f"+category:{c}" for c in category or []] + [f"-category:{c}" for c in uncategory or []]
+    if not changes:
+        raise fail("nothing to do: give +TAG, -TAG, --category ID or --uncategory ID")
     outcome = curation.tag_papers(library, keys, request.add, request.remove, category or [], uncategory or [])
     _report(outcome, " ".join(changes))
 

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from litmap.errors import InvalidFile, InvalidValue, LitmapError, UnknownCategory, UnknownKey, did_you_mean
+from litmap.errors import (
+    InvalidFile,
+    InvalidOption,
+    InvalidValue,
+    LitmapError,
+    UnknownCategory,
+    UnknownKey,
+    did_you_mean,
+)
 from litmap.models import Category, Paper, first_problem
 from litmap.store import Library
 from litmap.store.files import Changes
@@ -128,7 +136,7 @@ def tag_papers(
     add, remove = [validate_tag(t) for t in add], [validate_tag(t) for t in remove]
     categorize, uncategorize = list(categorize), list(uncategorize)
     if not (add or remove or categorize or uncategorize):
-        raise InvalidValue("nothing to do: give +TAG, -TAG, --category ID or --uncategory ID")
+        raise InvalidValue("nothing to do: no tag or category to add or remove")
     for what, plus, minus in (("tag", add, remove), ("category", categorize, uncategorize)):
         both = sorted(set(plus) & set(minus))
         if both:
@@ -231,9 +239,10 @@ def remove_category(library: Library, category_id: str, reassign: str | None = N
                 uses.append(f"{len(users)} paper{'s' if len(users) > 1 else ''} ({_listed(users)})")
             if children:
                 uses.append(f"{len(children)} subcategor{'ies' if len(children) > 1 else 'y'} ({_listed(children)})")
-            raise InvalidValue(
-                f"category {category_id!r} is used by {' and '.join(uses)}: pass --reassign OTHER to hand them "
-                "to another category"
+            raise InvalidOption(
+                "reassign",
+                f"category {category_id!r} is used by {' and '.join(uses)}: pass {{option}} OTHER to hand them "
+                "to another category",
             )
         reshaped = taxonomy.without(category_id, reassign)
         library.stage_taxonomy(changes, reshaped.in_file_order())
