@@ -35,6 +35,8 @@ def test_wheel_ships_the_bundled_library_and_runs_from_anywhere(tmp_path: Path) 
     assert "litmap/bundled_library/litmap.toml" in names
     assert "litmap/bundled_library/taxonomy.toml" in names
     assert not [n for n in names if "/.litmap" in n]
+    assets = {"page.html", "style.css", "search.js"}
+    assert {f"litmap/formats/html_assets/{name}" for name in assets} <= set(names)
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -51,3 +53,14 @@ def test_wheel_ships_the_bundled_library_and_runs_from_anywhere(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert str(site / "litmap" / "bundled_library") in result.stdout
+
+    page = subprocess.run(
+        [sys.executable, "-c", "from litmap.cli import main; main()", "export", "html"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and 'data-key="elhage2022toy"' in page.stdout

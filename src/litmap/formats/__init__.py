@@ -1,4 +1,4 @@
-"""Formats: converters between papers and text (BibTeX in and out, LaTeX text, CSL-JSON, Hayagriva, Markdown).
+"""Formats: converters between papers and text (BibTeX in and out, LaTeX text, CSL-JSON, Hayagriva, Markdown, HTML).
 
 Each converter is a pure function over models; nothing here reads or writes files, prints or exits.
 
@@ -197,5 +197,20 @@ register_format(
         ),
         wrote="the reading list ({count} papers)",
         extension=".md",
+    )
+)
+register_format(
+    ExportFormat(
+        name="html",
+        render="litmap.formats.html:export_html",
+        help="Export the reading list as one self-contained web page: the taxonomy map, sections, abstracts,"
+        " BibTeX, and a search box that filters as you type.",
+        examples=(
+            "litmap export html -o index.html    open it from disk, or publish it (GitHub Pages)",
+            "litmap export html --category attribution -o attribution.html",
+            "litmap export html --tag to-read -o to-read.html",
+        ),
+        wrote="the reading list ({count} papers)",
+        extension=".html",
     )
 )

@@ -14,25 +14,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from litmap.formats import ExportContext
+from litmap.formats.outline import (
+    UNCATEGORISED,
+    Page,
+    page_of,
+    paper_link,
+    papers_by_category,
+    reading_order,
+    sections_of,
+    subtree,
+    uncategorised,
+)
 from litmap.models import Category, Paper
 from litmap.taxonomy import Taxonomy
 
 MAX_AUTHORS = 6
-UNCATEGORISED = "Uncategorised"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _LINE_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+=])(?=\s|$)")
-
-
-@dataclass(frozen=True)
-class Page:
-    """What the page shows: its title and introduction, the top category (None: whole taxonomy)."""
-
-    title: str
-    introduction: str | None
-    root: Category | None
 
 
 def export_markdown(papers: Sequence[Paper], context: ExportContext) -> str:
@@ -56,17 +56,17 @@ def papers_to_markdown(
 ) -> str:
     """The reading-list page for ``papers`` (the subtree of ``category``, or the whole taxonomy)."""
     papers = list(papers)
-    page = _page(taxonomy, library_name, library_description, category)
-    sections = taxonomy.children(page.root.id) if page.root else taxonomy.roots()
-    by_category = _papers_by_category(papers)
-    orphans = [] if category else [p for p in papers if not any(c in taxonomy for c in p.categories)]
+    page = page_of(taxonomy, library_name, library_description, category)
+    sections = sections_of(taxonomy, page)
+    by_category = papers_by_category(papers)
+    orphans = uncategorised(papers, taxonomy, category)
 
     anchors = Anchors()
     anchors.add(page.title)
     has_contents = bool(sections or orphans)
     if has_contents:
         anchors.add("Contents")
-    anchor_of = {c.id: anchors.add(c.title) for section in sections for c in _subtree(taxonomy, section)}
+    anchor_of = {c.id: anchors.add(c.title) for section in sections for c in subtree(taxonomy, section)}
     orphan_anchor = anchors.add(UNCATEGORISED) if orphans else ""
 
     out = [f"# {inline(page.title)}", ""]
@@ -77,7 +77,7 @@ def papers_to_markdown(
     if has_contents:
         out += ["## Contents", ""]
     for section in sections:
-        for c in _subtree(taxonomy, section):
+        for c in subtree(taxonomy, section):
             indent = "  " * (taxonomy.depth(c.id) - taxonomy.depth(section.id))
             out.append(f"{indent}- [{inline(c.title)}](#{anchor_of[c.id]})")
     if orphans:
@@ -92,29 +92,6 @@ def papers_to_markdown(
     return "\n".join(out) + "\n"
 
 
-def _page(taxonomy: Taxonomy, name: str, description: str | None, category: str | None) -> Page:
-    if category:
-        root = taxonomy.get(category)
-        return Page(root.title, root.description, root)
-    roots = taxonomy.roots()
-    if len(roots) == 1:
-        return Page(roots[0].title, roots[0].description, roots[0])
-    return Page(name, description, None)
-
-
-def _subtree(taxonomy: Taxonomy, category: Category) -> list[Category]:
-    """``category`` and everything below it, in tree order."""
-    return [taxonomy.get(cid) for cid in taxonomy.descendants(category.id)]
-
-
-def _papers_by_category(papers: Sequence[Paper]) -> dict[str, list[Paper]]:
-    grouped: dict[str, list[Paper]] = {}
-    for paper in papers:
-        for category in paper.categories:
-            grouped.setdefault(category, []).append(paper)
-    return grouped
-
-
 def _section(
     taxonomy: Taxonomy,
     page: Page,
@@ -125,7 +102,7 @@ def _section(
 ) -> list[str]:
     out: list[str] = []
     base = taxonomy.depth(section.id)
-    for category in _subtree(taxonomy, section):
+    for category in subtree(taxonomy, section):
         level = min(2 + taxonomy.depth(category.id) - base, 6)
         out += [f"{'#' * level} {inline(category.title)}", ""]
         if category.id == section.id:
@@ -163,7 +140,7 @@ def mermaid_graph(
         root = "n0"
         if section.id == current.id:
             lines.append("  subgraph here [We are here]")
-            below = _subtree(taxonomy, section)[1:]
+            below = subtree(taxonomy, section)[1:]
             for category in below:
                 parent = taxonomy.get(category.parent) if category.parent else section
                 lines.append(f"    {node(parent)} --> {node(category)}")
@@ -180,9 +157,8 @@ def mermaid_graph(
 
 
 def _paper_list(papers: Iterable[Paper]) -> list[str]:
-    ordered = sorted(papers, key=lambda p: (p.year or 0, p.authors[0].family.lower() if p.authors else "", p.key))
     out: list[str] = []
-    for paper in ordered:
+    for paper in reading_order(papers):
         out += [f"- {paper_line(paper)}", ""]
         if paper.abstract:
             out += ["  <details><summary>Abstract</summary>", ""]
@@ -206,18 +182,6 @@ def paper_line(paper: Paper) -> str:
     if paper.venue:
         parts.append(f" *{inline(paper.venue)}*.")
     return "".join(parts)
-
-
-def paper_link(paper: Paper) -> str | None:
-    """Where the title links: the URL, else the DOI, else the arXiv page."""
-    target = paper.url
-    if not target and paper.doi:
-        target = f"https://doi.org/{paper.doi}"
-    if not target and paper.arxiv:
-        target = f"https://arxiv.org/abs/{paper.arxiv}"
-    if not target:
-        return None
-    return re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group(0)):02X}", target)
 
 
 def inline(text: str) -> str:
