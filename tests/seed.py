@@ -22,6 +22,16 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def readable(text: str) -> str:
+    """An abstract as a reader sees it: LaTeX formatting (``\\emph{x}``, ````x''``) decoded, whitespace squashed.
+
+    The library keeps the seed's abstracts in this form (a BibTeX round trip gives them back unchanged).
+    """
+    from litmap.formats.latex_text import latex_to_paragraphs
+
+    return squash(latex_to_paragraphs(text).replace("’’", "”"))
+
+
 @dataclass
 class SeedEntry:
     """One listed paper: its title as dumped (None where the dump lost it) and preview text."""

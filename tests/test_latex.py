@@ -197,3 +197,20 @@ def test_biber_resolves_both_keys_of_a_paper_cited_twice(invoke, bundled_copy: P
     assert not re.findall(r"^.*(?:WARN|ERROR).*$", compiled.blg, re.MULTILINE)
     assert compiled.warnings() == []
     assert sorted(compiled.bibliography_keys("biber")) == ["elhage2022toy", "olah2020zoomin"]
+
+
+def test_biber_validates_the_bundled_export_against_its_data_model(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Every field is one biblatex's data model allows for its entry type: Distill is a journal with a
+    # volume, issue, article number and DOI, no publisher sits on an @article, no issue on @inproceedings.
+    bib = tmp_path / "refs.bib"
+    result = invoke("--library", str(BUNDLED), "export", "bibtex", "--abstracts", "-o", str(bib))
+    assert result.exit_code == 0, result.stderr
+    run = subprocess.run(
+        ["biber", "--tool", "--validate-datamodel", "--output-file", str(tmp_path / "out.bib"), str(bib)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not re.findall(r"^.*(?:WARN|ERROR).*$", run.stdout + run.stderr, re.MULTILINE)
+    assert re.search(r"@article\{olah2020zoom,", (tmp_path / "out.bib").read_text(encoding="utf-8"), re.IGNORECASE)

@@ -12,7 +12,7 @@ from litmap.dedupe.matching import normalize_title
 from litmap.models import Paper
 from litmap.services.check import check_library
 from litmap.store import Library
-from seed import Seed, parse_seed, squash
+from seed import Seed, parse_seed, readable, squash
 
 MENDED = {"Challengesand": "Challenges and", "correlationn": "correlation"}
 # Seed titles that are not the published title: the seed links Distill's "Activation Atlas" under
@@ -42,7 +42,7 @@ def by_abstract(library: Library) -> dict[str, Paper]:
     papers = {}
     for paper in library.papers():
         assert paper.abstract, f"{paper.key} has no abstract"
-        papers[squash(paper.abstract)] = paper
+        papers[readable(paper.abstract)] = paper
     return papers
 
 
@@ -52,7 +52,7 @@ def seed_pairs(seed: Seed, library: Library, by_abstract: dict[str, Paper]) -> s
     pairs = set()
     for sub in seed.subsections():
         for entry in sub.entries:
-            paper = by_abstract.get(squash(entry.abstract))
+            paper = by_abstract.get(readable(entry.abstract))
             assert paper is not None, f"seed line {entry.line}: no paper has the abstract of {entry.title!r}"
             pairs.add((titles[mend(sub.title)], paper.key))
     return pairs
@@ -88,7 +88,7 @@ def test_every_seed_listing_is_a_paper_in_that_category_and_nothing_else(
 def test_titles_are_the_seed_titles_in_published_form(seed: Seed, by_abstract: dict[str, Paper]) -> None:
     for sub in seed.subsections():
         for entry in sub.entries:
-            paper = by_abstract[squash(entry.abstract)]
+            paper = by_abstract[readable(entry.abstract)]
             if entry.title is None:
                 assert paper.title == "Scaling Laws for Neural Language Models"
                 assert paper.authors[0].family == "Kaplan" and paper.year == 2020

@@ -36,6 +36,7 @@ RECORD_FIELDS = (
     "key",
     "type",
     "title",
+    "protected",
     "authors",
     "year",
     "month",
@@ -194,6 +195,8 @@ class Paper(BaseModel):
     key: str
     type: str = "article"
     title: str
+    #: The title's own braced words, as BibTeX writes them (``{Python}``, ``{A}rabic``): kept in their case.
+    protected: list[str] = Field(default_factory=list)
     authors: list[Author] = Field(default_factory=list)
     year: int | None = None
     month: int | None = None
@@ -286,6 +289,20 @@ class Paper(BaseModel):
     @classmethod
     def _optional_text(cls, value: Any) -> Any:
         return text_or_none(value)
+
+    @field_validator("protected")
+    @classmethod
+    def _protected(cls, value: list[str]) -> list[str]:
+        cleaned = [" ".join(v.split()) for v in value]
+        for v in cleaned:
+            depth = 0
+            for char in v:
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                if depth not in (0, 1):
+                    break
+            if depth != 0 or "{" not in v or not v.replace("{", "").replace("}", "").strip():
+                raise ValueError(f"protected word {v!r} must brace what keeps its case, like {{Python}} or {{A}}rabic")
+        return _unique(cleaned)
 
     @field_validator("categories", "tags")
     @classmethod

@@ -1,11 +1,11 @@
-"""Papers to BibTeX that both classic ``bibtex`` and ``biber`` read without a warning.
+"""Papers to BibTeX that both classic ``bibtex`` and ``biber`` read, giving back what an import brought.
 
 One entry per paper, fields in a fixed order, entries sorted by key: the same library always gives
-the same bytes. Entry types follow what the standard styles expect: ``@article`` with ``journal``,
-``@inproceedings`` with ``booktitle``, ``@book`` with ``publisher``, ``@techreport`` with
-``institution``, and ``@misc`` with ``howpublished`` and ``url`` for blog posts, preprints and
-web-published articles (Distill, the Transformer Circuits Thread). A type whose container is
-unknown falls back to ``@misc`` rather than leave a required field empty. arXiv papers carry
+the same bytes. Each paper keeps its entry type, and its venue goes in that type's container field
+(:mod:`litmap.formats.bibtex_fields`: ``journal``, ``booktitle``, ``publisher``, ``institution``,
+``school``, ``howpublished``), unless the entry brought it in a field of its own. Every extra field is
+written under its BibTeX name; verbatim ones (``file``, ``date``, ``eprint``...) as they are; text
+LaTeX-escaped, except math and macros an import kept as typed. arXiv papers carry
 ``eprint``/``archivePrefix``/``primaryClass``. The library's ``note`` (a curator's note), its
 categories and tags are not exported.
 """
@@ -21,7 +21,8 @@ from typing import Any
 from litmap.dates import distinct_release
 from litmap.errors import InvalidValue
 from litmap.formats import ExportContext
-from litmap.formats.latex_escape import escape, verbatim
+from litmap.formats.bibtex_fields import CONTAINERS, VENUE_SOURCES, VERBATIM_FIELDS, bibtex_name
+from litmap.formats.latex_escape import balanced, escape, latex_balanced, verbatim
 from litmap.formats.protect import ProtectedTerms
 from litmap.models import MONTHS, Author, Paper
 from litmap.pages import page_range
@@ -29,34 +30,13 @@ from litmap.pages import page_range
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.
 DEFAULT_WEB_VENUES = ("Distill", "Transformer Circuits Thread", "LessWrong", "AI Alignment Forum")
 
-#: litmap entry type -> (BibTeX type, the field that names its container).
-TYPES: dict[str, tuple[str, str]] = {
-    "article": ("article", "journal"),
-    "inproceedings": ("inproceedings", "booktitle"),
-    "conference": ("inproceedings", "booktitle"),
-    "incollection": ("incollection", "booktitle"),
-    "inbook": ("incollection", "booktitle"),
-    "book": ("book", "publisher"),
-    "proceedings": ("proceedings", "publisher"),
-    "techreport": ("techreport", "institution"),
-    "report": ("techreport", "institution"),
-    "phdthesis": ("phdthesis", "school"),
-    "thesis": ("phdthesis", "school"),
-    "mastersthesis": ("mastersthesis", "school"),
-    "manual": ("manual", "organization"),
-    "booklet": ("booklet", "howpublished"),
-    "unpublished": ("unpublished", "note"),
-}
-#: Types that need an author in the standard styles (else they fall back to ``@misc``).
-_NEEDS_AUTHOR = {"article", "inproceedings", "incollection", "book", "techreport", "phdthesis", "mastersthesis"}
-#: Types whose standard drivers refuse ``volume`` and ``number`` together ("can't use both").
-_VOLUME_OR_NUMBER = {"inproceedings", "incollection", "book", "proceedings"}
-#: Fields read verbatim (URLs, identifiers): never LaTeX-escaped.
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf"})
-#: Extra fields never copied: they point at other entries, which an export may not contain.
-_SKIPPED_EXTRAS = frozenset({"crossref", "xdata", "ids", "related", "abstract"})
+#: Extra fields not written as they are: the abstract only with ``--abstracts``; an entry's own ``ids``
+#: join the other keys that resolve to it, in one ``ids`` field.
+_SKIPPED_EXTRAS = frozenset({"abstract", "ids"})
 _ARXIV_CLASS_FIELDS = ("primaryclass", "primary_class", "eprintclass", "arxiv_primary_class")
 _AND = re.compile(r"(?i)(?:^|\s)and(?:\s|$)")
+#: A verbatim value BibTeX cannot carry as is: unbalanced braces or control characters.
+_SAFE_VERBATIM = re.compile(r"[^\x00-\x1f\x7f]*")
 
 
 @dataclass(frozen=True)
@@ -107,87 +87,103 @@ def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None, ids: Ite
     entry_type, fields = entry_fields(paper, options)
     lines = [f"@{entry_type}{{{paper.key},"]
     lines.extend(f"  {name} = {value}," for name, value in fields)
-    also = list(ids)
+    own = [key.strip() for key in paper.extra.get("ids", "").split(",") if key.strip()]
+    also = list(dict.fromkeys([*own, *ids]))
     if also:
         lines.append(f"  ids = {{{', '.join(also)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def entry_type(paper: Paper, web_venues: Iterable[str] = DEFAULT_WEB_VENUES) -> tuple[str, str]:
-    """The BibTeX type of ``paper`` and the field its venue goes in."""
-    bib_type, container = TYPES.get(paper.type, ("misc", "howpublished"))
-    venue = _container_value(paper, container)
-    web = {v.casefold() for v in web_venues}
-    is_web = paper.venue is not None and (paper.venue.casefold() in web or "blog" in paper.venue.casefold())
-    if (bib_type == "article" and is_web) or not venue or (bib_type in _NEEDS_AUTHOR and not paper.authors):
-        return "misc", "howpublished"
-    return bib_type, container
+def entry_type(paper: Paper) -> tuple[str, str | None]:
+    """The BibTeX type of ``paper`` (its own type, as imported or recorded) and the field its venue goes in."""
+    return paper.type, CONTAINERS.get(paper.type, "howpublished")
 
 
 def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[str, str]]]:
     """The entry type and its ``(name, value)`` pairs, values already braced or bare macros."""
-    bib_type, container = entry_type(paper, options.web_venues)
+    bib_type, container = entry_type(paper)
 
     def text(value: str) -> str:
         return "{" + escape(value, options.ascii_only) + "}"
 
+    extra = {bibtex_name(name): value for name, value in paper.extra.items() if name not in _SKIPPED_EXTRAS}
     out: list[tuple[str, str]] = []
     if paper.authors:
         out.append(("author", "{" + " and ".join(_name(a, options.ascii_only) for a in paper.authors) + "}"))
-    out.append(("title", "{" + _title(paper.title, options) + "}"))
-    container_value = _container_value(paper, container) or paper.venue
-    if container_value:
-        out.append((container, text(container_value)))
-    if paper.year:
+    out.append(("title", "{" + _title(paper, options) + "}"))
+    # The venue goes in the type's container field, unless the entry brought it in a field of its own.
+    if paper.venue and container and not any(extra.get(name) == paper.venue for name in VENUE_SOURCES):
+        out.append((container, text(extra.pop(container, "") or paper.venue)))
+    if "year" in extra:
+        out.append(("year", text(extra.pop("year"))))
+    elif paper.year:
         out.append(("year", f"{{{paper.year}}}"))
-    if paper.month:
+    if "month" in extra:
+        out.append(("month", text(extra.pop("month"))))
+    elif paper.month:
         out.append(("month", MONTHS[paper.month - 1]))
     released = distinct_release(paper.released, paper.year, paper.month)
     if released:  # biblatex's date of the original release; bibtex skips fields it does not use
         out.append(("origdate", f"{{{released}}}"))
     if paper.volume:
         out.append(("volume", text(paper.volume)))
-    extra = dict(paper.extra)
-    number = extra.pop("number", None)
-    if number and bib_type in _VOLUME_OR_NUMBER and paper.volume:
-        extra.setdefault("issue", number)
-    elif number:
-        out.append(("number", text(number)))
+    if "number" in extra:
+        out.append(("number", text(extra.pop("number"))))
     if paper.pages:
         out.append(("pages", text(page_range(paper.pages))))
-    taken = {name for name, _value in out} | {container}
-    arxiv_fields = _arxiv_fields(paper)
-    taken |= {name.lower() for name, _value in arxiv_fields} | set(_ARXIV_CLASS_FIELDS)
+    arxiv_fields = [] if "eprint" in extra else _arxiv_fields(paper)
+    taken = {name.lower() for name, _value in out + arxiv_fields}
+    if arxiv_fields:
+        taken |= set(_ARXIV_CLASS_FIELDS)
     for name in sorted(extra):
-        if name in taken or name in _SKIPPED_EXTRAS:
+        if name in taken or (name == "doi" and paper.doi):
             continue
         value = extra[name]
-        out.append((name, "{" + verbatim(value) + "}" if name in VERBATIM_FIELDS else text(value)))
+        out.append((name, _verbatim_value(value, options) if name in VERBATIM_FIELDS else text(value)))
     if paper.doi:
         out.append(("doi", "{" + verbatim(paper.doi) + "}"))
     out.extend(arxiv_fields)
-    if paper.url:
-        out.append(("url", "{" + verbatim(paper.url) + "}"))
+    if paper.url:  # percent-encoded where not plain ASCII: the same URL, and safe for pdflatex's \url
+        out.append(("url", _verbatim_value(paper.url, options, ascii_only=True)))
     if options.abstracts and paper.abstract:
         out.append(("abstract", text(paper.abstract)))
     return bib_type, out
 
 
-def _container_value(paper: Paper, container: str) -> str | None:
-    """What goes in the container field: the venue, or an extra field of that name (a book's
-    ``publisher``, a ``howpublished`` kept by an import)."""
-    if container == "publisher":
-        return paper.extra.get("publisher") or paper.venue
-    return paper.venue or paper.extra.get(container)
+def _verbatim_value(value: str, options: BibtexOptions, ascii_only: bool = False) -> str:
+    """A verbatim field braced as written; percent-encoded only where BibTeX could not carry it."""
+    ascii_only = ascii_only or options.ascii_only
+    if _SAFE_VERBATIM.fullmatch(value) and balanced(value) and not (ascii_only and not value.isascii()):
+        return "{" + value + "}"
+    return "{" + verbatim(value) + "}"
 
 
-def _title(title: str, options: BibtexOptions) -> str:
-    """The title escaped, with protected words (never the whole title) in braces."""
-    return "".join(
-        "{" + escape(piece, options.ascii_only) + "}" if protect else escape(piece, options.ascii_only)
-        for piece, protect in options.protected.split(title)
-    )
+def _title(paper: Paper, options: BibtexOptions) -> str:
+    """The title escaped, with protected words (the library's, the paper's own, acronyms) in braces;
+    math and macros kept as they are."""
+    from litmap.formats.latex_text import latex_islands
+
+    own = tuple(paper.protected)
+    out: list[str] = []
+    for segment, is_latex in (
+        latex_islands(paper.title) if "$" in paper.title or "\\" in paper.title else [(paper.title, False)]
+    ):
+        if is_latex:
+            out.append(segment)
+            continue
+        for piece, protect in options.protected.split(segment, own):
+            escaped = escape(piece, options.ascii_only)
+            out.append("{" + escaped + "}" if protect else escaped)
+    title = "".join(out)
+    if not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
+        return "".join(
+            "{" + escape(piece, options.ascii_only, keep_latex=False) + "}"
+            if protect
+            else escape(piece, options.ascii_only, keep_latex=False)
+            for piece, protect in options.protected.split(paper.title, own)
+        )
+    return title
 
 
 def _name(author: Author, ascii_only: bool) -> str:
@@ -199,7 +195,7 @@ def _name(author: Author, ascii_only: bool) -> str:
 def _name_text(family: str, given: str, ascii_only: bool) -> str:
     family = escape(family, ascii_only)
     if not given:
-        return "{" + family + "}"
+        return family if family == "others" else "{" + family + "}"
     given = escape(given, ascii_only)
     if "," in family or _AND.search(family):
         family = "{" + family + "}"

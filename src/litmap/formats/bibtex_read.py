@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litmap.dates import parse_released
+from litmap.formats.bibtex_fields import CONTAINERS, VERBATIM_FIELDS
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
+from litmap.formats.protect import ProtectedTerms, braced_form
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import KNOWN_FIELDS, Author, Paper, first_problem, parse_month
@@ -31,12 +33,7 @@ MONTH_MACROS = {
     m[:3].lower(): m
     for m in ("January February March April May June July August September October November December".split())
 }
-#: Fields kept as written: identifiers, paths, links (LaTeX decoding would mangle them).
-VERBATIM_FIELDS = frozenset(
-    "url doi eprint file pdf isbn issn crossref urldate date ids related xdata arxivid arxiv "
-    "local-url bdsk-url-1 bdsk-url-2 bdsk-file-1 eprintclass primaryclass archiveprefix eprinttype".split()
-)
-#: Fields naming the place a paper appeared, by preference.
+#: Fields naming the place a paper appeared, after the type's own container field (bibtex_fields).
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
 VENUE_FALLBACKS = {
     "phdthesis": ("school", "institution"),
@@ -61,6 +58,8 @@ _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]+|abs/)(\d{4}\.\d{4,5}(?:v\d+)?)", re
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_URL_ONLY = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 @dataclass
@@ -265,6 +264,12 @@ def _resolve_crossrefs(document: BibDocument) -> None:
 # -- entries to papers ---------------------------------------------------------------------------
 
 
+def _as_written(value: str) -> str:
+    """A verbatim field's value as written (whitespace squashed; a lone ``\\url{…}`` unwrapped)."""
+    match = _URL_ONLY.match(value)
+    return squash(match.group(1) if match else value)
+
+
 def _verbatim(value: str) -> str:
     text = _HREF.sub(r"\2 (\1)", _URL_MACRO.sub(r"\1", value))
     text = text.replace("{", "").replace("}", "")
@@ -361,21 +366,22 @@ def _take_released(fields: dict[str, str]) -> str | None:
 
 def _take_arxiv(fields: dict[str, str]) -> str | None:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
-    candidates: list[tuple[str, tuple[str, ...]]] = [
-        (fields.get("arxiv", ""), ("arxiv",)),
-        (fields.get("arxivid", ""), ("arxivid",)),
-    ]
+    candidates = [fields.get("arxiv", ""), fields.get("arxivid", "")]
     if prefix in ("arxiv", "") and fields.get("eprint"):
-        candidates.append((fields["eprint"], ("eprint", "archiveprefix", "eprinttype")))
-    for value, consumed in candidates:
+        candidates.insert(0, fields["eprint"])
+    for value in candidates:
         if not value.strip():
             continue
         try:
             arxiv = normalize_arxiv_id(_verbatim(value))
         except ValueError:
             continue
-        for name in consumed:
-            fields.pop(name, None)
+        # The eprint an export writes back from the id is not kept twice; any other form
+        # (a version, an "arXiv:" prefix) and the arxiv/arxivid fields stay as written.
+        if value.strip() == arxiv and fields.get("eprint", "").strip() == arxiv:
+            for name in ("eprint", "archiveprefix", "eprinttype"):
+                if name == "eprint" or fields.get(name, "").strip().lower() == "arxiv":
+                    fields.pop(name, None)
         return arxiv
     for name in ("url", "journal", "volume", "note", "howpublished"):
         value = fields.get(name, "")
@@ -393,12 +399,84 @@ def _take_arxiv(fields: dict[str, str]) -> str | None:
 
 
 def _take_venue(entry_type: str, fields: dict[str, str]) -> str | None:
+    """The venue: the type's container field (taken out of ``fields``: an export writes it back
+    there), else the first other field naming a container (left in ``fields``, to be written back
+    as itself)."""
+    container = CONTAINERS.get(entry_type)
+    if container and fields.get(container, "").strip() and not _URL_MACRO.search(fields[container]):
+        return latex_to_text(fields.pop(container))
     for name in VENUE_FIELDS + VENUE_FALLBACKS.get(entry_type, ()):
         value = fields.get(name)
         if value and value.strip():
-            del fields[name]
             return latex_to_text(value)
     return None
+
+
+def title_forms(raw: str) -> list[str]:
+    """The braced words of a raw title that the automatic rule would not brace the same way.
+
+    ``A circuit for {Python} docstrings`` -> ``["{Python}"]``; ``{A}rabic`` -> ``["{A}rabic"]``;
+    ``{BERT}`` -> ``[]`` (an acronym is braced anyway). Groups of commands (``{\\"o}``, ``{\\TeX}``)
+    and of math are not case protection.
+    """
+    forms: list[str] = []
+    auto = ProtectedTerms()
+    i = 0
+    while i < len(raw):
+        if raw[i] == "\\":
+            i += 2
+            continue
+        if raw[i] != "{":
+            i += 1
+            continue
+        start = i
+        while start > 0 and _WORD_CHAR.match(raw[start - 1]):
+            start -= 1
+        end = _word_end(raw, i)
+        i = end
+        pieces = _form_pieces(raw[start:end])
+        if not any(flag for _text, flag in pieces):
+            continue
+        form = braced_form(pieces)
+        plain = "".join(text for text, _flag in pieces)
+        if any(c in plain for c in "{}\\$"):
+            continue  # math or a macro kept as typed: written back as it is, protected or not
+        if form != braced_form(auto.split(plain)) and form not in forms:
+            forms.append(form)
+    return forms
+
+
+def _word_end(raw: str, i: int) -> int:
+    """Past the word (groups and word characters) that a group opening at ``i`` belongs to."""
+    while i < len(raw):
+        if raw[i] == "{":
+            depth = 0
+            while i < len(raw):
+                if raw[i] == "\\":
+                    i += 2
+                    continue
+                depth += {"{": 1, "}": -1}.get(raw[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        elif _WORD_CHAR.match(raw[i]):
+            i += 1
+        else:
+            break
+    return min(i, len(raw))
+
+
+def _form_pieces(word: str) -> list[tuple[str, bool]]:
+    """A raw word cut into decoded pieces, braced groups flagged (not those of commands or math)."""
+    pieces: list[tuple[str, bool]] = []
+    for part in re.split(r"(\{(?:[^{}]|\{[^{}]*\})*\})", word):
+        if not part:
+            continue
+        braced = part.startswith("{") and part.endswith("}") and part[1:2] not in ("\\", "$")
+        text = latex_to_text(part)
+        if text:
+            pieces.append((text, braced))
+    return pieces
 
 
 def page_range(pages: str) -> str:
@@ -418,6 +496,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
     """The paper an entry describes; ValueError (one line) when it cannot be one."""
     fields = dict(entry.fields)
     extra: dict[str, str] = {}
+    raw_title = fields.get("title", "")
     title = _text_field(fields, "title")
     if not title:
         raise ValueError("the entry has no title")
@@ -440,6 +519,7 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
         "key": key,
         "type": entry.type,
         "title": title,
+        "protected": title_forms(raw_title),
         "authors": authors,
         "year": year,
         "month": month,
@@ -449,17 +529,16 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
         "pages": page_range(pages) if pages.strip() else None,
         "arxiv": arxiv,
         "doi": doi,
-        "url": _verbatim(fields.pop("url", "")) or None,
-        "note": _text_field(fields, "note"),
+        "url": _as_written(fields.pop("url", "")) or None,
         "abstract": latex_to_paragraphs(abstract) if abstract.strip() else None,
         "aliases": aliases,
     }
     for name, value in fields.items():
         if not value.strip():
             continue
-        keep_verbatim = name in VERBATIM_FIELDS or "url" in name or "\\url" in value or "\\href" in value
+        keep_verbatim = name in VERBATIM_FIELDS or name.endswith("url")
         # One line: a multi-line extra would not come back byte for byte from its TOML file.
-        extra.setdefault(_extra_name(name), _verbatim(value) if keep_verbatim else latex_to_text(value))
+        extra.setdefault(_extra_name(name), _as_written(value) if keep_verbatim else latex_to_text(value))
     record["extra"] = extra
     try:
         return Paper(**record)

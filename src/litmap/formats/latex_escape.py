@@ -33,8 +33,12 @@ _ANY_SPECIAL = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _UNSAFE_IN_VERBATIM = re.compile(r"[\s{}\\\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 
-def escape(text: str, ascii_only: bool = False) -> str:
+def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
     """``text`` as LaTeX: specials escaped; with ``ascii_only``, non-ASCII as LaTeX commands too.
+
+    Math and macros in the text (``$K(\\pi, 1)$``, ``\\href{u}{t}``: what an import kept as typed) are
+    written as they are and only the text around them is escaped, unless that would leave braces
+    BibTeX cannot pair (or ``keep_latex`` is false): then everything is escaped.
 
     Without ``ascii_only`` non-ASCII characters stay UTF-8 (biber, and LaTeX's default UTF-8 input,
     read them). With it, accents become ``{\\'e}``, dashes ``{\\textemdash}``, and a character with no
@@ -44,18 +48,37 @@ def escape(text: str, ascii_only: bool = False) -> str:
     text = unicodedata.normalize("NFC", text)
     if not ascii_only and not _ANY_SPECIAL.search(text):
         return text
-    specials = BALANCED_SPECIALS if _balanced(text) else SPECIALS
+    if keep_latex and ("$" in text or "\\" in text):
+        from litmap.formats.latex_text import latex_islands
+
+        pieces = latex_islands(text)
+        if any(is_island for _piece, is_island in pieces):
+            joined = "".join(piece if is_island else _escape_text(piece, ascii_only) for piece, is_island in pieces)
+            if latex_balanced(joined):
+                return joined
+    return _escape_text(text, ascii_only)
+
+
+def _escape_text(text: str, ascii_only: bool) -> str:
+    specials = BALANCED_SPECIALS if balanced(text) else SPECIALS
     return "".join(_escape_char(c, ascii_only, specials) for c in text)
 
 
-def _balanced(text: str) -> bool:
-    """Whether every brace of ``text`` pairs up, so ``\\{`` ``\\}`` keep BibTeX's brace count right."""
+def balanced(text: str) -> bool:
+    """Whether every brace of ``text`` pairs up as BibTeX counts them (``\\{`` counts too)."""
     depth = 0
     for char in text:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
             return False
     return depth == 0
+
+
+def latex_balanced(text: str) -> bool:
+    """Whether braces pair up both as BibTeX counts them and as TeX does (``\\{`` is not a brace)."""
+    if not balanced(text):
+        return False
+    return balanced(text.replace("\\\\", "").replace("\\{", "").replace("\\}", ""))
 
 
 def _escape_char(char: str, ascii_only: bool, specials: dict[str, str]) -> str:

@@ -1,8 +1,11 @@
 """LaTeX-encoded text (as found in .bib files and arXiv titles) to plain Unicode, via pylatexenc.
 
 ``{\\"u}ber`` and ``\\'{e}`` become ``über`` and ``é``, ``--`` an en dash, ``\\&`` an ampersand;
-case-protecting braces (``{BERT}``) are dropped; math (``$\\alpha$``) is kept as typed, because
-no Unicode rendering of it is faithful.
+case-protecting braces (``{BERT}``) are dropped; math (``$\\alpha$``, ``\\(\\Sigma\\)``) is kept as typed,
+because no Unicode rendering of it is faithful; so is every macro litmap has no Unicode for
+(``\\MaxMinAntSystem``, ``\\href{u}{t}``, ``\\url{…}``, ``\\cite{…}``), with its brace arguments and the
+braces around it, so that an export writes it back as it came (:func:`latex_islands` finds them).
+Known macros become their text: ``\\TeX`` -> TeX, ``\\slash`` -> /, ``\\mbox{x}`` -> x, ``\\emph{x}`` -> x.
 
 pylatexenc costs about half a millisecond a string, which adds up on a 10k-entry import, so the
 common cases (plain text, accents, escaped specials, dashes and quotes) take a fast path whose
@@ -14,10 +17,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from litmap.formats.latex_escape import latex_balanced
+
 _NEEDS_LATEX = re.compile(r"[\\$~]|--|``|''")
+#: Macros written as their text (pylatexenc has none for them).
+_TEXT_MACROS = [
+    ("TeX", "TeX"),
+    ("LaTeX", "LaTeX"),
+    ("LaTeXe", "LaTeX2ε"),
+    ("BibTeX", "BibTeX"),
+    ("slash", "/"),
+    ("textless", "<"),
+    ("textgreater", ">"),
+]
+#: Macros kept as typed even though pylatexenc knows them: its text would lose what they say.
+_KEPT_MACROS = frozenset("url href path doi cite citep citet nocite ref eqref footnote".split())
+#: Macros whose argument is plain text: ``\\mbox{x}`` is x.
+_BOX = re.compile(r"\\(?:mbox|hbox|text|textnormal)\s*(?=\{)")
+_PLACEHOLDER = 0xF0000
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 
@@ -70,7 +91,7 @@ def _converter() -> Any:
     # Text-mode escapes pylatexenc lacks or maps to look-alikes (ˆ): Zotero and `litmap export bibtex`
     # write a lone brace as \textbraceleft, a caret as \textasciicircum.
     context = get_default_latex_context_db()
-    escapes = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^")]
+    escapes = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^"), *_TEXT_MACROS]
     context.add_context_category("litmap-escapes", prepend=True, macros=[MacroTextSpec(m, t) for m, t in escapes])
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
 
@@ -103,15 +124,144 @@ def _fast(value: str) -> str | None:
     return text.replace("{", "").replace("}", "")
 
 
+def _group_end(text: str, start: int) -> int:
+    """The index just past the brace group opening at ``start`` (``len(text)`` if it never closes)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _math_end(text: str, start: int) -> int | None:
+    """The index just past the math span opening at ``start``, or None if it is not math."""
+    closing = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+    opening = next(o for o in ("$$", "$", "\\(", "\\[") if text.startswith(o, start))
+    i = start + len(opening)
+    while i < len(text):
+        if text[i] == "\\" and not text.startswith(closing[opening], i):
+            i += 2
+            continue
+        if text.startswith(closing[opening], i):
+            inner = text[start + len(opening) : i]
+            if not inner.strip() or (opening == "$" and (inner[0].isspace() or inner[-1].isspace())):
+                return None
+            return i + len(closing[opening])
+        i += 1
+    return None
+
+
+def latex_islands(text: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each flagged True when it is LaTeX to keep as typed.
+
+    Islands are math (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and the macros ``keep`` accepts
+    (every macro without ``keep``) with their brace and bracket arguments; a group that starts with
+    such a macro (``{\\MaxMinAntSystem}``) is one island with its braces. A ``$`` that opens no math
+    (``$5``, ``a $ b``) is text.
+    """
+    pieces: list[tuple[str, bool]] = []
+    plain_start = 0
+    i = 0
+
+    def island(start: int, end: int) -> None:
+        if plain_start < start:
+            pieces.append((text[plain_start:start], False))
+        pieces.append((text[start:end], True))
+
+    while i < len(text):
+        char = text[i]
+        end: int | None = None
+        if char == "$" or text.startswith(("\\(", "\\["), i):
+            end = _math_end(text, i)
+        elif char == "{" and (name := _MACRO_NAME.match(text, i + 1)) and (keep is None or keep(name.group(1))):
+            end = _group_end(text, i)
+        elif char == "\\" and (name := _MACRO_NAME.match(text, i)) is None:
+            i += 2  # an escaped character (\\%, \\$, \\") is text
+            continue
+        elif char == "\\" and (name := _MACRO_NAME.match(text, i)) and (keep is None or keep(name.group(1))):
+            end = _arguments_end(text, name.end())
+        if end is None or not latex_balanced(text[i:end]):
+            i += 1
+            continue
+        island(i, end)
+        i = plain_start = end
+    if plain_start < len(text):
+        pieces.append((text[plain_start:], False))
+    return pieces
+
+
+_MACRO_NAME = re.compile(r"\\([A-Za-z]+)\*?")
+
+
+def _arguments_end(text: str, i: int) -> int:
+    """Past the brace and bracket groups that directly follow a macro name ending at ``i``."""
+    while True:
+        j = i
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        if j < len(text) and text[j] == "{" and latex_balanced(text[j : _group_end(text, j)]):
+            i = _group_end(text, j)
+        elif j < len(text) and text[j] == "[" and "]" in text[j:]:
+            i = text.index("]", j) + 1
+        else:
+            return i
+
+
+def _kept_on_import(name: str) -> bool:
+    """Whether an imported macro stays as typed: litmap knows no text for it (or its text loses meaning)."""
+    if name in _KEPT_MACROS:
+        return True
+    if name in _TEXT_NAMES or name in _SPECIAL_LETTERS or (len(name) == 1 and name in _COMBINING) or name in "ij":
+        return False
+    return _converter().latex_context.get_macro_spec(name) is None
+
+
+_TEXT_NAMES = frozenset(name for name, _ in _TEXT_MACROS) | {"mbox", "hbox", "text", "textnormal"}
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
-    """``value`` with LaTeX accents, escapes, dashes and braces turned into Unicode, whitespace squashed."""
+    """``value`` with LaTeX accents, escapes, dashes and braces turned into Unicode, whitespace squashed.
+
+    Math and macros litmap has no text for are kept as typed (see :func:`latex_islands`).
+    """
     if not _NEEDS_LATEX.search(value):
         return squash(value.replace("{", "").replace("}", ""))
-    fast = _fast(value)
-    if fast is not None:
-        return squash(fast)
-    return squash(pylatexenc_text(value))
+    return _decoded(value, fast=True)
+
+
+def pylatexenc_reading(value: str) -> str:
+    """What :func:`latex_to_text` gives without its fast path (islands kept, the rest read by pylatexenc)."""
+    return _decoded(value, fast=False)
+
+
+def _decoded(value: str, fast: bool) -> str:
+    islands: list[str] = []
+    if "$" in value or "\\" in value:
+        marked: list[str] = []
+        for piece, is_island in latex_islands(value, _kept_on_import):
+            if is_island:
+                marked.append(chr(_PLACEHOLDER + len(islands)))
+                islands.append(piece)
+            else:
+                marked.append(piece)
+        value = _BOX.sub("", "".join(marked))
+    text = _fast(value) if fast else None
+    if text is None:
+        text = pylatexenc_text(value)
+    for index, piece in enumerate(islands):
+        text = text.replace(chr(_PLACEHOLDER + index), piece)
+    return squash(text)
 
 
 def pylatexenc_text(value: str) -> str:

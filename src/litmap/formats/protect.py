@@ -6,6 +6,9 @@ a whole title: the terms a library lists in ``litmap.toml`` (``[export] protecte
 nouns such as "Python"), and, unless ``protect_acronyms = false``, every word with a capital after
 its first character (acronyms and mixed case: ``GPT``, ``ImageNet``, ``GELUs``, ``2D``) and the
 pronoun "I".
+
+A paper may also bring its own braced words (``Paper.protected``: ``{Python}``, ``{A}rabic``, as an
+imported entry had them); they are written exactly so, wherever their unbraced text occurs.
 """
 
 from __future__ import annotations
@@ -40,13 +43,19 @@ class ProtectedTerms:
         cleaned = sorted({" ".join(t.split()) for t in terms} - {""}, key=lambda t: (-len(t), t))
         return cls(tuple(cleaned), acronyms)
 
-    def split(self, text: str) -> list[tuple[str, bool]]:
-        """``text`` cut into pieces, each flagged True when it must keep its case."""
+    def split(self, text: str, own: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+        """``text`` cut into pieces, each flagged True when it must keep its case.
+
+        ``own`` are a paper's braced forms (``{A}rabic``): their unbraced text is cut as they brace it.
+        """
+        forms = {plain_form(form): form for form in own if plain_form(form)}
+        terms = tuple(sorted({*self.terms, *forms}, key=lambda t: (-len(t), t)))
         pieces: list[tuple[str, bool]] = []
         position = 0
-        for match in self._terms_pattern().finditer(text) if self.terms else ():
+        for match in _compile_terms(terms).finditer(text) if terms else ():
             pieces.extend(self._split_words(text[position : match.start()]))
-            pieces.append((match.group(0), True))
+            form = forms.get(match.group(0)) or forms.get(" ".join(match.group(0).split()))
+            pieces.extend(form_pieces(form) if form else [(match.group(0), True)])
             position = match.end()
         pieces.extend(self._split_words(text[position:]))
         return _merged(pieces)
@@ -64,8 +73,20 @@ class ProtectedTerms:
         pieces.append((text[position:], False))
         return [piece for piece in pieces if piece[0]]
 
-    def _terms_pattern(self) -> re.Pattern[str]:
-        return _compile_terms(self.terms)
+
+def plain_form(form: str) -> str:
+    """A braced form's text: ``{A}rabic`` -> ``Arabic``."""
+    return " ".join(form.replace("{", "").replace("}", "").split())
+
+
+def form_pieces(form: str) -> list[tuple[str, bool]]:
+    """A braced form cut at its braces: ``{A}rabic`` -> ``[("A", True), ("rabic", False)]``."""
+    return [(piece, index % 2 == 1) for index, piece in enumerate(re.split(r"[{}]", form)) if piece]
+
+
+def braced_form(pieces: list[tuple[str, bool]]) -> str:
+    """The inverse of :func:`form_pieces`."""
+    return "".join("{" + piece + "}" if flag else piece for piece, flag in pieces)
 
 
 def needs_protection(word: str) -> bool:
@@ -76,7 +97,7 @@ def needs_protection(word: str) -> bool:
     return word == "I" or any(c.isupper() for c in rest)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1024)
 def _compile_terms(terms: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
