@@ -14,6 +14,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from litmap.formats.latex_islands import balanced, latex_balanced, latex_islands
+
 #: LaTeX's ten special characters and how a field writes them.
 SPECIALS = {
     "\\": "{\\textbackslash}",
@@ -49,8 +51,6 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
     if not ascii_only and not _ANY_SPECIAL.search(text):
         return text
     if keep_latex and ("$" in text or "\\" in text):
-        from litmap.formats.latex_text import latex_islands
-
         pieces = latex_islands(text)
         if any(is_island for _piece, is_island in pieces):
             joined = "".join(piece if is_island else _escape_text(piece, ascii_only) for piece, is_island in pieces)
@@ -62,23 +62,6 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
 def _escape_text(text: str, ascii_only: bool) -> str:
     specials = BALANCED_SPECIALS if balanced(text) else SPECIALS
     return "".join(_escape_char(c, ascii_only, specials) for c in text)
-
-
-def balanced(text: str) -> bool:
-    """Whether every brace of ``text`` pairs up as BibTeX counts them (``\\{`` counts too)."""
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def latex_balanced(text: str) -> bool:
-    """Whether braces pair up both as BibTeX counts them and as TeX does (``\\{`` is not a brace)."""
-    if not balanced(text):
-        return False
-    return balanced(text.replace("\\\\", "").replace("\\{", "").replace("\\}", ""))
 
 
 def _escape_char(char: str, ascii_only: bool, specials: dict[str, str]) -> str:

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from litmap.formats.latex_escape import latex_balanced
+from litmap.formats.latex_islands import latex_islands
 
 _NEEDS_LATEX = re.compile(r"[\\$~]|--|``|''")
 #: Macros written as their text (pylatexenc has none for them).
@@ -122,99 +121,6 @@ def _fast(value: str) -> str | None:
             return None
     text = text.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”").replace("~", " ")
     return text.replace("{", "").replace("}", "")
-
-
-def _group_end(text: str, start: int) -> int:
-    """The index just past the brace group opening at ``start`` (``len(text)`` if it never closes)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return len(text)
-
-
-def _math_end(text: str, start: int) -> int | None:
-    """The index just past the math span opening at ``start``, or None if it is not math."""
-    closing = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
-    opening = next(o for o in ("$$", "$", "\\(", "\\[") if text.startswith(o, start))
-    i = start + len(opening)
-    while i < len(text):
-        if text[i] == "\\" and not text.startswith(closing[opening], i):
-            i += 2
-            continue
-        if text.startswith(closing[opening], i):
-            inner = text[start + len(opening) : i]
-            if not inner.strip() or (opening == "$" and (inner[0].isspace() or inner[-1].isspace())):
-                return None
-            return i + len(closing[opening])
-        i += 1
-    return None
-
-
-def latex_islands(text: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, bool]]:
-    """``text`` cut into pieces, each flagged True when it is LaTeX to keep as typed.
-
-    Islands are math (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and the macros ``keep`` accepts
-    (every macro without ``keep``) with their brace and bracket arguments; a group that starts with
-    such a macro (``{\\MaxMinAntSystem}``) is one island with its braces. A ``$`` that opens no math
-    (``$5``, ``a $ b``) is text.
-    """
-    pieces: list[tuple[str, bool]] = []
-    plain_start = 0
-    i = 0
-
-    def island(start: int, end: int) -> None:
-        if plain_start < start:
-            pieces.append((text[plain_start:start], False))
-        pieces.append((text[start:end], True))
-
-    while i < len(text):
-        char = text[i]
-        end: int | None = None
-        if char == "$" or text.startswith(("\\(", "\\["), i):
-            end = _math_end(text, i)
-        elif char == "{" and (name := _MACRO_NAME.match(text, i + 1)) and (keep is None or keep(name.group(1))):
-            end = _group_end(text, i)
-        elif char == "\\" and (name := _MACRO_NAME.match(text, i)) is None:
-            i += 2  # an escaped character (\\%, \\$, \\") is text
-            continue
-        elif char == "\\" and (name := _MACRO_NAME.match(text, i)) and (keep is None or keep(name.group(1))):
-            end = _arguments_end(text, name.end())
-        if end is None or not latex_balanced(text[i:end]):
-            i += 1
-            continue
-        island(i, end)
-        i = plain_start = end
-    if plain_start < len(text):
-        pieces.append((text[plain_start:], False))
-    return pieces
-
-
-_MACRO_NAME = re.compile(r"\\([A-Za-z]+)\*?")
-
-
-def _arguments_end(text: str, i: int) -> int:
-    """Past the brace and bracket groups that directly follow a macro name ending at ``i``."""
-    while True:
-        j = i
-        while j < len(text) and text[j] in " \t":
-            j += 1
-        if j < len(text) and text[j] == "{" and latex_balanced(text[j : _group_end(text, j)]):
-            i = _group_end(text, j)
-        elif j < len(text) and text[j] == "[" and "]" in text[j:]:
-            i = text.index("]", j) + 1
-        else:
-            return i
 
 
 def _kept_on_import(name: str) -> bool:
