@@ -161,3 +161,17 @@ def command_paths() -> list[list[str]]:
             yield path, command
 
     return [path for path, _command in walk(typer.main.get_command(app), [])]
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Commands write as to a terminal of the given width (``terminal(80)``), with no pager."""
+    from litmap.cli import render
+
+    def use(width: int) -> None:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("NO_COLOR", "1")
+        monkeypatch.setenv("LITMAP_PAGER", "")
+        monkeypatch.setattr(render.console, "width", width)
+
+    return use

@@ -174,7 +174,7 @@ def test_a_paper_file_naming_a_file_outside_the_library_is_invalid(invoke, bundl
     assert "must be a path inside the library" in result.stdout + result.stderr
 
 
-def test_a_word_only_in_an_attached_pdf_is_found(invoke, bundled_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_only_in_an_attached_pdf_is_found(invoke, bundled_copy: Path, tmp_path: Path, terminal) -> None:  # type: ignore[no-untyped-def]
     from pdfmaker import make_pdf
 
     body = ["Toy Models of Superposition", "We measure the zygomorphic structure of features in superposition."]
@@ -185,6 +185,7 @@ def test_a_word_only_in_an_attached_pdf_is_found(invoke, bundled_copy: Path, tmp
     assert [(h["key"], h["matched_in"]) for h in json.loads(found.stdout)] == [("elhage2022toy", "pdf")]
     only = invoke("search", "fulltext:zygomorphic", "--keys")
     assert only.stdout.split() == ["elhage2022toy"]
+    terminal(100)
     shown = invoke("search", "zygomorphic", "--abstract")
     assert "[in the PDF]" in shown.stdout and "zygomorphic" in shown.stdout
     # record matches rank first; the PDF-only match follows

@@ -95,9 +95,12 @@ def small(empty_library: Path, make_paper_file) -> Path:  # type: ignore[no-unty
 
 @pytest.fixture
 def wide(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A console wide enough that table cells are not wrapped."""
+    """A terminal wide enough that nothing is cut."""
     from litmap.cli import render
 
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("LITMAP_PAGER", "")
     monkeypatch.setattr(render.console, "width", 240)
 
 
@@ -250,7 +253,7 @@ def test_table_shows_hits_with_authors_and_category_titles(small: Path, invoke, 
     assert "2 matches" in out
 
 
-def test_limit_and_caption(small: Path, invoke) -> None:  # type: ignore[no-untyped-def]
+def test_limit_and_caption(small: Path, invoke, wide) -> None:  # type: ignore[no-untyped-def]
     result = invoke("search", "neurons", "--limit", "1")
     assert result.exit_code == 0
     assert "2 matches, best 1 shown" in result.stdout

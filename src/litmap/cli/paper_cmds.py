@@ -7,7 +7,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
-from litmap.cli.plain import warn_left_out
+from litmap.cli.plain import is_terminal, warn_left_out
 
 if TYPE_CHECKING:
     from litmap.services.listing import Row
@@ -59,8 +59,11 @@ def list_papers(
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The papers as a JSON list.")] = False,
     keys_only: Annotated[bool, typer.Option("--keys", help="Only the citekeys, one per line.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N papers (0: all).")] = None,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Each paper's categories on a line of its own.")] = False,
+    pager: Annotated[bool, typer.Option("--pager/--no-pager", help="Page long output on a terminal.")] = True,
 ) -> None:
-    """List papers as a table, filtered by category, tag and year."""
+    """List papers, one line each, filtered by category, tag and year."""
     from litmap.services.listing import list_papers as run_listing
     from litmap.services.listing import records_json
     from litmap.store.index import Index
@@ -71,23 +74,28 @@ def list_papers(
             index, category=category, tags=tag or [], years=year, sort=sort, reverse=reverse, records=as_json
         )
         titles = index.taxonomy().titles
-    rows = listing.rows
+    rows = listing.rows[:limit] if limit else listing.rows
     if as_json:
         sys.stdout.write(records_json(rows) + "\n")
     elif keys_only:
         sys.stdout.write("".join(f"{row.key}\n" for row in rows))
-    elif not sys.stdout.isatty():
+    elif not is_terminal():
         sys.stdout.write("".join(_tab_line(row, titles) for row in rows))
     elif rows:
         from rich.markup import escape
 
-        from litmap.cli.render import console, listing_table
+        from litmap.cli.pager import page
+        from litmap.cli.render import listing_table
 
         table_rows = (
             (escape(r.key), str(r.year or ""), escape(r.first_author), escape(r.title), escape(_titles(r, titles)))
             for r in rows
         )
-        console.print(listing_table(table_rows, caption=f"{len(rows)} papers"))
+        total = len(listing.rows)
+        caption = f"{total} paper{'s' if total != 1 else ''}" + (
+            f", first {len(rows)} shown" if len(rows) < total else ""
+        )
+        page(listing_table(table_rows, caption=caption, long=long), len(rows) * (2 if long else 1), enabled=pager)
     else:
         from litmap.cli.render import console
 

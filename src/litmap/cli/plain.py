@@ -10,6 +10,13 @@ if TYPE_CHECKING:
     from litmap.store.index import BrokenFile
 
 
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (or ``FORCE_COLOR`` says to write as to one, as rich does)."""
+    import os
+
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
 def warn_left_out(broken: Sequence[BrokenFile]) -> None:
     """Say on stderr which unreadable paper files a reading command left out (``litmap check`` says why)."""
     if not broken:

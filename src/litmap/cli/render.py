@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -53,25 +53,70 @@ def category_titles(paper: Paper, taxonomy: Taxonomy) -> str:
     return ", ".join(taxonomy.get(c).title if c in taxonomy else c for c in paper.categories)
 
 
-NARROW = 100  # below this many columns the categories column is left out, so titles stay readable
+#: Columns a title keeps at the least; categories are shown only when a line has this much more room.
+MIN_TITLE, MIN_CATEGORIES = 24, 22
 
 
-def listing_table(rows: Iterable[tuple[str, str, str, Text | str, str]], caption: str | None = None) -> Table:
-    """The one table of papers: key, year, authors, title and (on wide screens) categories."""
-    wide = console.width >= NARROW
-    table = Table(show_lines=False, header_style="bold", caption=caption, expand=False)
-    table.add_column("Key", style="cyan", no_wrap=True)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Authors", max_width=22, overflow="fold")
-    table.add_column("Title", min_width=16, overflow="fold")
-    if wide:
-        table.add_column("Categories", style="green", max_width=28, overflow="fold")
-    for row in rows:
-        table.add_row(*(row if wide else row[:4]))
-    return table
+def _plain(value: Text | str) -> Text:
+    return value.copy() if isinstance(value, Text) else Text.from_markup(value)
 
 
-def paper_table(papers: Sequence[Paper], taxonomy: Taxonomy, caption: str | None = None) -> Table:
+def listing_table(
+    rows: Iterable[tuple[str, str, str, Text | str, str]], caption: str | None = None, long: bool = False
+) -> Group:
+    """The one listing of papers: one line each (key, year, first author, title cut to fit), categories
+    when the terminal has room for them (or, with ``long``, on a line of their own); matched words
+    keep their highlight, and a title cell's second part (a search snippet) is shown below it."""
+    from rich.console import Group
+    from rich.padding import Padding
+
+    cells = [(_plain(k), _plain(y), _plain(a), _plain(t), _plain(c)) for k, y, a, t, c in rows]
+    width = console.width
+    key_w = min(max((len(c[0]) for c in cells), default=3), 30)
+    author_w = min(max((len(c[2]) for c in cells), default=6), 18)
+    titles = [c[3].split("\n", allow_blank=True) for c in cells]
+    room = max(width - key_w - author_w - 4 - 6, MIN_TITLE)
+    longest = max((len(parts[0]) for parts in titles), default=0)
+    title_w = min(longest, room)
+    cat_w = min(room - title_w - 2, 40) if not long else 0
+    show_categories = cat_w >= MIN_CATEGORIES and any(len(c[4]) for c in cells)
+    lines: list[Any] = []
+    for (key, year, author, _title, categories), parts in zip(cells, titles, strict=True):
+        line = Text()
+        line.append_text(_fit(key, key_w, "cyan"))
+        line.append("  ")
+        line.append_text(_fit(year, 4, justify="right"))
+        line.append("  ")
+        line.append_text(_fit(author, author_w))
+        line.append("  ")
+        line.append_text(_fit(parts[0], title_w if show_categories else room, pad=show_categories))
+        if show_categories:
+            line.append("  ")
+            line.append_text(_fit(categories, cat_w, "green", pad=False))
+        lines.append(line)
+        if long and len(categories):
+            lines.append(Padding(Text(categories.plain, style="green"), (0, 0, 0, key_w + 2)))
+        for extra in parts[1:]:
+            lines.append(Padding(extra, (0, 0, 0, key_w + 2)))
+    if caption:
+        lines.append(Text(caption, style="dim"))
+    return Group(*lines)
+
+
+def _fit(text: Text, width: int, style: str = "", justify: str = "left", pad: bool = True) -> Text:
+    """``text`` cut to ``width`` cells (with an ellipsis), padded to it unless ``pad`` is False."""
+    out = text.copy()
+    if style:
+        out.stylize(style)
+    if out.cell_len > width:
+        out.truncate(width, overflow="ellipsis")
+    elif pad:
+        gap = " " * (width - out.cell_len)
+        out = Text(gap).append_text(out) if justify == "right" else out.append(gap)
+    return out
+
+
+def paper_table(papers: Sequence[Paper], taxonomy: Taxonomy, caption: str | None = None) -> Group:
     """The standard table of papers."""
     return listing_table(
         (

@@ -13,9 +13,10 @@ from typer.core import TyperCommand
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.plain import is_terminal
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import Group
     from rich.text import Text
 
     from litmap.services.search import Hit, Results
@@ -106,6 +107,8 @@ def search(
         bool, typer.Option("--json", help="Hits as a JSON list, best first, each with its score.")
     ] = False,
     keys_only: Annotated[bool, typer.Option("--keys", help="Only the citekeys, one per line (for pipes).")] = False,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Each paper's categories on a line of its own.")] = False,
+    pager: Annotated[bool, typer.Option("--pager/--no-pager", help="Page long output on a terminal.")] = True,
 ) -> None:
     """Search the library: ranked by relevance, typo-tolerant, with field filters."""
     from litmap.services.search import parse_query, query_from_args
@@ -135,16 +138,25 @@ def search(
         )
         _warn(results)
         return
+    from litmap.cli.pager import page
     from litmap.cli.render import console
 
     _warn(results)
     if not results.hits:
         console.print("[dim]No papers match.[/]")
         return
-    console.print(hits_table(results, abstract))
+    if not is_terminal():
+        sys.stdout.write(
+            "".join(
+                f"{h.key}\t{h.year or ''}\t{h.first_author}\t{h.title}\t{', '.join(h.categories)}\n"
+                for h in results.hits
+            )
+        )
+        return
+    page(hits_table(results, abstract, long), len(results.hits) * (3 if abstract or long else 1), enabled=pager)
 
 
-def hits_table(results: "Results", abstract: bool = False) -> "Table":
+def hits_table(results: "Results", abstract: bool = False, long: bool = False) -> "Group":
     """The result table: key, year, first author, title (matched words highlighted), categories."""
     from rich.markup import escape
 
@@ -157,7 +169,7 @@ def hits_table(results: "Results", abstract: bool = False) -> "Table":
          escape(", ".join(hit.categories)))
         for hit in results.hits
     )  # fmt: skip
-    return listing_table(rows, caption)
+    return listing_table(rows, caption, long)
 
 
 def _title_cell(hit: "Hit", abstract: bool) -> "Text":
