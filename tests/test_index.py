@@ -166,8 +166,11 @@ def test_library_papers_see_edits_and_broken_files_even_with_an_index(lib: Path,
     assert Library(lib).get("alpha2020").title == "Alpha Changed"
     assert Library(lib).papers()[0].title == "Alpha Changed"
     path.write_text("title = [", encoding="utf-8")
+    library = Library(lib)
+    assert "alpha2020" not in [p.key for p in library.papers()]
+    assert str(library.broken[0]).startswith(str(path))
     with pytest.raises(InvalidFile, match=r"alpha2020\.toml"):
-        Library(lib).papers()
+        Library(lib).every_paper()
 
 
 def test_check_reads_the_files_not_the_index(lib: Path, invoke) -> None:  # type: ignore[no-untyped-def]

@@ -92,7 +92,7 @@ def test_malformed_paper_file_is_named_with_its_line(empty_library: Path) -> Non
     path = empty_library / "papers" / "bad.toml"
     path.write_text('key = "bad"\ntitle = "T"\nyear = = 2020\n', encoding="utf-8")
     with pytest.raises(InvalidFile) as caught:
-        Library(empty_library).papers()
+        Library(empty_library).every_paper()
     assert str(caught.value).startswith(f"{path}:3: invalid TOML")
 
 
@@ -100,7 +100,7 @@ def test_bad_field_is_named_with_its_line(empty_library: Path) -> None:
     path = empty_library / "papers" / "bad.toml"
     path.write_text('key = "bad"\ntitle = "T"\narxiv = "not-an-id"\n', encoding="utf-8")
     with pytest.raises(InvalidFile, match=r"bad\.toml:3: field 'arxiv': not an arXiv id"):
-        Library(empty_library).papers()
+        Library(empty_library).every_paper()
 
 
 def test_crash_between_temp_write_and_rename_leaves_old_file(

@@ -37,7 +37,10 @@ class LitmapGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                _warn_about_unreadable_files()
         except LitmapError as exc:
             if os.environ.get("LITMAP_DEBUG") == "1":
                 raise
@@ -100,10 +103,21 @@ def global_options(
     ] = False,
 ) -> None:
     """litmap: a bibliography and taxonomy manager for researchers."""
+    from litmap.cli.plain import reset_warnings
     from litmap.store.files import set_lock_wait_notice
 
     state.set_library_option(library)
     set_lock_wait_notice(_say_waiting)
+    reset_warnings()
+
+
+def _warn_about_unreadable_files() -> None:
+    """Name the paper files a command left out because they cannot be read (if it read the papers)."""
+    from litmap.cli.plain import warn_left_out
+
+    library = state.opened_library()
+    if library is not None:
+        warn_left_out(library.broken)
 
 
 def _say_waiting(root: object) -> None:

@@ -7,7 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from litmap.errors import InvalidFile
     from litmap.store.index import BrokenFile
+
+_warned: list[bool] = [False]
 
 
 def is_terminal() -> bool:
@@ -17,9 +20,20 @@ def is_terminal() -> bool:
     return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
 
 
-def warn_left_out(broken: Sequence[BrokenFile]) -> None:
-    """Say on stderr which unreadable paper files a reading command left out (``litmap check`` says why)."""
-    if not broken:
+def warn_left_out(broken: Sequence[BrokenFile | InvalidFile]) -> None:
+    """Say on stderr which unreadable paper files a reading command left out (``litmap check`` says why).
+
+    Said once per invocation, however many times the papers were read.
+    """
+    if not broken or _warned[0]:
         return
+    _warned[0] = True
+    first = broken[0]
+    message = getattr(first, "message", None) or str(first)
     more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-    sys.stderr.write(f"Warning: left out unreadable paper file {broken[0].message}{more}; run `litmap check`.\n")
+    sys.stderr.write(f"Warning: left out unreadable paper file {message}{more}; run `litmap check`.\n")
+
+
+def reset_warnings() -> None:
+    """Start a new invocation: nothing said yet."""
+    _warned[0] = False

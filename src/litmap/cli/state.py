@@ -36,3 +36,8 @@ def library() -> Library:
         found = location()
         _cache["library"] = Library(found.root, read_only=found.read_only)
     return _cache["library"]
+
+
+def opened_library() -> Library | None:
+    """The library this invocation opened, or None if it opened none."""
+    return _cache.get("library")

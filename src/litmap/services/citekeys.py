@@ -33,11 +33,13 @@ class KeyChoice:
 class KeyBook:
     """The keys and aliases of a library (each naming one paper) and the keys of a file yet to come."""
 
-    def __init__(self, papers: Iterable[Paper]) -> None:
+    def __init__(self, papers: Iterable[Paper], file_keys: Iterable[str] = ()) -> None:
         self.owner: dict[str, str] = {}
         for paper in papers:
             for key in paper.all_keys:
                 self.owner.setdefault(key.lower(), paper.key)
+        for key in file_keys:  # the names of paper files too, readable or not
+            self.owner.setdefault(key.lower(), key)
         self.reserved: set[str] = set()
 
     def reserve(self, keys: Iterable[str]) -> None:

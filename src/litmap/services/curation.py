@@ -166,7 +166,7 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
         raise InvalidValue(f"the tag {old!r} already has that name")
     outcome = Outcome()
     with library.writing() as changes:
-        papers = library.papers()
+        papers = library.every_paper()
         using = [p for p in papers if old in p.tags]
         if not using:
             in_use = [tag for tag, _count in tag_counts(papers)]
@@ -184,7 +184,7 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
 def _refile(library: Library, changes: Changes, mapping: Mapping[str, str]) -> Outcome:
     """Stage every paper filed under a key of ``mapping`` refiled under its value."""
     outcome = Outcome()
-    for paper in library.papers():
+    for paper in library.every_paper():
         if not any(c in mapping for c in paper.categories):
             continue
         categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
@@ -231,7 +231,7 @@ def remove_category(library: Library, category_id: str, reassign: str | None = N
     with library.writing() as changes:
         taxonomy = library.taxonomy()
         taxonomy.get(category_id)
-        users = [p.key for p in library.papers() if category_id in p.categories]
+        users = [p.key for p in library.every_paper() if category_id in p.categories]
         children = [c.id for c in taxonomy.children(category_id)]
         if reassign is None and (users or children):
             uses = []
@@ -272,7 +272,7 @@ def category_report(library: Library, category_id: str) -> CategoryReport:
 
     taxonomy = library.taxonomy()
     category = taxonomy.get(category_id)
-    papers = library.papers()
+    papers = library.every_paper()
     counts = category_counts(papers, taxonomy)
     return CategoryReport(
         category=category,

@@ -165,7 +165,7 @@ class _Admission:
             taxonomy.get(category)
         papers = library.papers()
         self.matcher = library_matcher(library)  # honours pairs declared distinct (`dedupe --not`)
-        self.keys = KeyBook(papers)
+        self.keys = KeyBook(papers, library.keys())
         self.pattern = library.config.citekey_pattern
         self.today = options.today or dt.date.today()
         self.new: dict[str, Paper] = {}

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from litmap.collector import collector_paused
-from litmap.errors import ReadOnlyLibrary, UnknownKey
+from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
 from litmap.models import Category, Paper
 from litmap.store import files
 from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
@@ -28,6 +28,7 @@ class Library:
         self._config: LibraryConfig | None = None
         self._taxonomy: Taxonomy | None = None
         self._papers: dict[str, Paper] | None = None
+        self._broken: list[InvalidFile] = []
         if not read_only:
             files.recover(self.root)
 
@@ -85,7 +86,7 @@ class Library:
         return paper_from_toml(read_text(path), str(path))
 
     def papers(self) -> list[Paper]:
-        """Every paper, sorted by key. The first broken file raises InvalidFile.
+        """Every readable paper, sorted by key; unreadable files are left out and listed in :attr:`broken`.
 
         Read through the search index when the library has one (kept fresh: only changed files are
         parsed), else file by file.
@@ -94,14 +95,34 @@ class Library:
             from litmap.store.index import load_papers
 
             loaded = {}
+            broken: list[InvalidFile] = []
             with collector_paused():
                 indexed = load_papers(self.root, self.read_only)
                 if indexed is None:
-                    indexed = [self.load_paper_file(path) for path in self.paper_files()]
+                    indexed = []
+                    for path in self.paper_files():
+                        try:
+                            indexed.append(self.load_paper_file(path))
+                        except InvalidFile as error:
+                            broken.append(error)
                 for paper in indexed:
                     loaded[paper.key] = paper
             self._papers = loaded
+            self._broken = broken
         return sorted(self._papers.values(), key=lambda p: p.key)
+
+    @property
+    def broken(self) -> list[InvalidFile]:
+        """The paper files :meth:`papers` left out because they cannot be read (empty before it ran)."""
+        return list(self._broken)
+
+    def every_paper(self) -> list[Paper]:
+        """Every paper, for a change that must see them all (renaming a tag or a category everywhere):
+        the first unreadable file raises InvalidFile, so the change cannot miss the papers it holds."""
+        papers = self.papers()
+        if self._broken:
+            raise self._broken[0]
+        return papers
 
     def keys(self) -> list[str]:
         """Every citekey, from the file names (no file is parsed)."""
@@ -207,6 +228,7 @@ class Library:
 
     def _forget(self) -> None:
         self._papers = None
+        self._broken = []
         self._taxonomy = None
 
 
