@@ -145,3 +145,17 @@ def test_the_bundled_library_round_trips_byte_for_byte(invoke, tmp_path: Path) -
     again = invoke("--library", str(target), "export", "bibtex", "--abstracts")
     assert again.stdout == (tmp_path / "a.bib").read_text(encoding="utf-8")
     assert papers_to_csl(Library(target).papers()) == papers_to_csl(Library(BUNDLED, read_only=True).papers())
+
+
+def test_markdown_and_csl_show_latex_as_text() -> None:
+    from litmap.formats.markdown import paper_line
+
+    paper = Paper(
+        key="k",
+        title=r"Wild ramification and $K(\pi, 1)$ spaces",
+        abstract=r"The GELU is $x\Phi(x)$, as \cite{a} shows; code at \url{https://x.org/a}.",
+    )
+    assert "K(π, 1)" in paper_line(paper) and "$" not in paper_line(paper)
+    (item,) = __import__("json").loads(papers_to_csl([paper]))
+    assert item["title"] == "Wild ramification and K(π, 1) spaces"
+    assert item["abstract"] == "The GELU is xΦ(x), as shows; code at https://x.org/a."

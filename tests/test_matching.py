@@ -322,3 +322,22 @@ def test_author_keys_compare_surname_and_initial(author: str, key: tuple[str, st
     from litmap.models import Author
 
     assert matching.author_key(Author.parse(author)) == key
+
+
+@pytest.mark.parametrize(
+    ("field", "one", "other"),
+    [("volume", "100", "104"), ("number", "3", "4"), ("pages", "1--20", "45--60"), ("edition", "2nd", "Third")],
+)
+def test_a_different_volume_number_first_page_or_edition_vetoes_a_match(field: str, one: str, other: str) -> None:
+    def paper(key: str, value: str) -> Paper:
+        base = {"key": key, "title": "Rigidity of Nilpotent Group Actions on Trees", "authors": ["Popescu, Ana"]}
+        if field in ("volume", "pages"):
+            return Paper(**base, year=2020, **{field: value})
+        return Paper(**base, year=2020, extra={field: value})
+
+    assert Matcher([paper("a", one)]).find(paper("b", other)) is None
+    assert Matcher([paper("a", one)]).find(paper("b", one)) is not None  # the same locator still matches
+    assert (
+        Matcher([paper("a", one)]).find(Paper(key="c", title=paper("a", one).title, authors=["Popescu, A."]))
+        is not None
+    )

@@ -155,6 +155,8 @@ class Features:
     numbers: tuple[str, ...]
     authors: tuple[tuple[str, str], ...]
     year: int | None
+    #: Where the work sits in its container: volume, number, first page, edition (normalised; None if unknown).
+    locator: tuple[str | None, ...]
 
     @property
     def first_author(self) -> str:
@@ -183,7 +185,34 @@ def features(paper: Paper) -> Features:
         numbers=tuple(sorted(_DIGITS.findall(title) + [w for w in words if w in _ROMAN])),
         authors=tuple(k for k in (author_key(a) for a in paper.authors) if k[0]),
         year=paper.year,
+        locator=(
+            _locator_part(paper.volume),
+            _locator_part(paper.extra.get("number") or paper.extra.get("issue")),
+            fold_text(re.split(r"[-–—]", paper.pages or "")[0]).replace(" ", "") or None,
+            _locator_part(paper.extra.get("edition")),
+        ),
     )
+
+
+_ORDINALS = {
+    w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)
+}
+_LOCATOR_WORDS = frozenset("vol volume no number part pt ed edition".split())
+
+
+def _locator_part(value: str | None) -> str | None:
+    """A volume, number, page or edition as compared: its first number (``Vol. 100`` -> 100,
+    ``2nd`` -> 2, ``Second`` -> 2, ``II`` -> ii), else its folded text; None when empty."""
+    text = fold_text(value or "").strip()
+    if not text:
+        return None
+    for word, digit in _ORDINALS.items():
+        text = re.sub(rf"\b{word}\b", digit, text)
+    digits = re.search(r"[0-9]+", text)
+    if digits:
+        return digits.group(0).lstrip("0") or "0"
+    tokens = [token for token in text.split() if token not in _LOCATOR_WORDS]
+    return tokens[-1] if tokens else text
 
 
 def _same_surname(one: str, other: str) -> bool:
@@ -236,6 +265,9 @@ def _contradicted(new: Features, old: Features) -> bool:
     if new.doi and old.doi and new.doi != old.doi:
         return True
     if new.numbers != old.numbers:
+        return True
+    # Different volume, number, first page or edition: two works (volume I and II, an erratum), not one.
+    if any(a is not None and b is not None and a != b for a, b in zip(new.locator, old.locator, strict=True)):
         return True
     return new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP
 

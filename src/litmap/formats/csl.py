@@ -1,7 +1,8 @@
 """Papers to CSL-JSON, the bibliography format of pandoc (``--citeproc``), Zotero and citeproc-js.
 
 Items are sorted by id and their variables written in a fixed order, so the same library gives the
-same bytes. Text stays Unicode (CSL processors format it themselves); no case protection is added.
+same bytes. Text stays Unicode (CSL processors format it themselves), LaTeX the library keeps (math,
+macros) read as text; no case protection is added.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from litmap.dates import distinct_release
 from litmap.formats import ExportContext
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES
+from litmap.formats.latex_text import readable
 from litmap.models import Author, Paper
 from litmap.pages import page_range
 
@@ -57,7 +59,7 @@ def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, 
     """One CSL item. A preprint gets ``publisher: arXiv`` and ``number: arXiv:ID``, as Zotero does."""
     web = web_venues if web_venues is not None else {v.casefold() for v in DEFAULT_WEB_VENUES}
     csl_type = _csl_type(paper, web)
-    item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": paper.title}
+    item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": readable(paper.title)}
     if paper.authors:
         item["author"] = [_name(a) for a in paper.authors]
     if paper.year:
@@ -69,9 +71,9 @@ def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, 
     if paper.venue and csl_type in _PUBLISHER_VENUE:
         publisher = publisher or paper.venue
         if paper.venue != publisher:
-            item["container-title"] = paper.venue
+            item["container-title"] = readable(paper.venue)
     elif paper.venue and not (csl_type == "article" and paper.arxiv):
-        item["container-title"] = paper.venue
+        item["container-title"] = readable(paper.venue)
     if csl_type == "article" and paper.arxiv:
         publisher = "arXiv"
         item["number"] = f"arXiv:{paper.arxiv}"
@@ -95,7 +97,7 @@ def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, 
     if url:
         item["URL"] = url
     if paper.abstract:
-        item["abstract"] = paper.abstract
+        item["abstract"] = readable(paper.abstract)
     return item
 
 

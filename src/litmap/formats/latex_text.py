@@ -182,3 +182,46 @@ def pylatexenc_text(value: str) -> str:
 def latex_to_paragraphs(value: str) -> str:
     """Like :func:`latex_to_text`, but blank lines (paragraph breaks) are kept as ``\\n\\n``."""
     return "\n\n".join(p for p in (latex_to_text(part) for part in _PARAGRAPH_BREAK.split(value)) if p)
+
+
+_CITE = re.compile(r"^\\(?:[Cc]ite[a-z]*|[a-z]*cite[a-z]*|nocite)\*?\b")
+_URL_ISLAND = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
+_HREF_ISLAND = re.compile(r"^\\href\s*\{[^{}]*\}\s*\{(.*)\}$", re.DOTALL)
+_BARE_MACRO = re.compile(r"^\{?\\([A-Za-z]+)\}?$")
+
+
+@lru_cache(maxsize=1)
+def _math_reader() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
+
+
+@lru_cache(maxsize=16384)
+def readable(text: str) -> str:
+    """Text for a reader (Markdown, CSL): what the library keeps as LaTeX turned into plain text.
+
+    Math becomes its Unicode reading (``$x\\Phi(x)$`` -> xΦ(x)), ``\\url{u}`` u, ``\\href{u}{t}`` t,
+    a citation command goes, any other macro its text (or its name, when it has none).
+    """
+    if "$" not in text and "\\" not in text:
+        return text
+    out: list[str] = []
+    for piece, is_latex in latex_islands(text):
+        if not is_latex:
+            out.append(piece)
+        elif _CITE.match(piece):
+            if out:
+                out[-1] = out[-1].rstrip()
+        elif match := _URL_ISLAND.match(piece):
+            out.append(match.group(1))
+        elif match := _HREF_ISLAND.match(piece):
+            out.append(latex_to_text(match.group(1)))
+        else:
+            try:
+                shown = str(_math_reader().latex_to_text(piece)).strip()
+            except Exception:  # pylatexenc is tolerant; never lose the text over it
+                shown = ""
+            bare = _BARE_MACRO.match(piece)
+            out.append(shown or (bare.group(1) if bare else piece))
+    return "".join(out)

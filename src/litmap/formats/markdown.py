@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from litmap.formats import ExportContext
+from litmap.formats.latex_text import readable
 from litmap.formats.outline import (
     UNCATEGORISED,
     Page,
@@ -185,8 +186,9 @@ def paper_line(paper: Paper) -> str:
 
 
 def inline(text: str) -> str:
-    """Text safe inside a Markdown line: every character Markdown or HTML would act on escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text safe inside a Markdown line, LaTeX kept by the library read as text (``$x\\Phi(x)$`` -> xΦ(x)),
+    every character Markdown or HTML would act on escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(readable(text).split()))
 
 
 def _paragraphs(text: str) -> list[str]:
