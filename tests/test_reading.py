@@ -209,3 +209,19 @@ def test_notes_are_searchable_with_note_field(
     hits = json.loads(invoke("search", "pentagon", "--json").stdout)
     assert [(h["key"], h.get("matched_in")) for h in hits] == [("elhage2022toy", "note")]
     assert invoke("search", "note:pentagon", "-note:pentagon", "--keys").stdout.split() == []
+
+
+def test_markdown_export_carries_notes_when_asked(
+    invoke, bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Replicated the pentagon figure.\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    assert invoke("note", "elhage2022toy").exit_code == 0
+    plain = invoke("export", "markdown")
+    assert plain.exit_code == 0 and "pentagon" not in plain.stdout
+    page = invoke("export", "markdown", "--notes")
+    assert page.exit_code == 0, page.stderr
+    assert "  <details><summary>Notes</summary>\n\n  Replicated the pentagon figure.\n\n  </details>" in page.stdout
+    assert "<!--" not in page.stdout.split("Notes</summary>", 1)[1].split("</details>", 1)[0]

@@ -48,6 +48,8 @@ class ExportContext:
     also_cited_as: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Exported key -> the paper's own key, when a draft cites the paper by an alias.
     own_keys: Mapping[str, str] = field(default_factory=dict)
+    #: Key -> the reader's own notes (``notes/KEY.md``), read only for a format with a ``notes`` flag on.
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def other_keys(self, key: str) -> list[str]:
         """The keys besides ``key`` that must resolve to its entry: those cited, then its own key.
@@ -197,6 +199,7 @@ register_format(
         ),
         wrote="the reading list ({count} papers)",
         extension=".md",
+        flags=(FormatFlag("notes", "--notes", "Include your own notes (notes/KEY.md) under each paper."),),
     )
 )
 register_format(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from litmap.formats import ExportContext
 from litmap.formats.latex_text import readable
@@ -44,6 +44,7 @@ def export_markdown(papers: Sequence[Paper], context: ExportContext) -> str:
         library_name=context.library_name,
         library_description=context.library_description,
         category=context.category,
+        notes=context.notes,
     )
 
 
@@ -54,6 +55,7 @@ def papers_to_markdown(
     library_name: str,
     library_description: str | None = None,
     category: str | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> str:
     """The reading-list page for ``papers`` (the subtree of ``category``, or the whole taxonomy)."""
     papers = list(papers)
@@ -74,7 +76,7 @@ def papers_to_markdown(
     if page.introduction:
         out += [*_paragraphs(page.introduction), ""]
     if page.root and by_category.get(page.root.id):
-        out += _paper_list(by_category[page.root.id])
+        out += _paper_list(by_category[page.root.id], notes)
     if has_contents:
         out += ["## Contents", ""]
     for section in sections:
@@ -85,9 +87,9 @@ def papers_to_markdown(
         out.append(f"- [{UNCATEGORISED}](#{orphan_anchor})")
     out.append("")
     for section in sections:
-        out += _section(taxonomy, page, sections, section, by_category, anchor_of)
+        out += _section(taxonomy, page, sections, section, by_category, anchor_of, notes)
     if orphans:
-        out += [f"## {UNCATEGORISED}", "", *_paper_list(orphans)]
+        out += [f"## {UNCATEGORISED}", "", *_paper_list(orphans, notes)]
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -100,6 +102,7 @@ def _section(
     section: Category,
     by_category: dict[str, list[Paper]],
     anchor_of: dict[str, str],
+    notes: Mapping[str, str] | None = None,
 ) -> list[str]:
     out: list[str] = []
     base = taxonomy.depth(section.id)
@@ -112,7 +115,7 @@ def _section(
             out += [*_paragraphs(category.description), ""]
         papers = by_category.get(category.id, [])
         if papers:
-            out += ["**Recommended papers**", "", *_paper_list(papers)]
+            out += ["**Recommended papers**", "", *_paper_list(papers, notes)]
         elif not taxonomy.children(category.id):
             out += ["*No papers yet.*", ""]
     return out
@@ -157,7 +160,7 @@ def mermaid_graph(
     return lines
 
 
-def _paper_list(papers: Iterable[Paper]) -> list[str]:
+def _paper_list(papers: Iterable[Paper], notes: Mapping[str, str] | None = None) -> list[str]:
     out: list[str] = []
     for paper in reading_order(papers):
         out += [f"- {paper_line(paper)}", ""]
@@ -165,7 +168,23 @@ def _paper_list(papers: Iterable[Paper]) -> list[str]:
             out += ["  <details><summary>Abstract</summary>", ""]
             out += [f"  {line}" if line else "" for line in _paragraphs(paper.abstract)]
             out += ["", "  </details>", ""]
+        note = (notes or {}).get(paper.key)
+        if note:
+            out += ["  <details><summary>Notes</summary>", ""]
+            out += [f"  {line}" if line else "" for line in _note_lines(note)]
+            out += ["", "  </details>", ""]
     return out
+
+
+def _note_lines(text: str) -> list[str]:
+    """A notes file as lines for the page: its own title heading and HTML comments left out."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    lines = text.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return lines
 
 
 def paper_line(paper: Paper) -> str:

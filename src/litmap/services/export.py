@@ -111,8 +111,17 @@ def export_papers(
         load_taxonomy=library.taxonomy,
         also_cited_as={key: tuple(others) for key, others in scope.also_cited_as.items()},
         own_keys=dict(scope.own_keys),
+        notes=_notes(library, scope.papers) if (flags or {}).get("notes") else {},
     )
     return Exported(chosen.renderer()(scope.papers, context), scope)
+
+
+def _notes(library: Library, papers: Sequence[Paper]) -> dict[str, str]:
+    """The reader's notes on ``papers`` that exist."""
+    from litmap.services.reading import read_note
+
+    found = {paper.key: read_note(library, paper.key) for paper in papers}
+    return {key: text for key, text in found.items() if text and text.strip()}
 
 
 def choose_papers(library: Library, selection: Selection) -> ExportScope:
