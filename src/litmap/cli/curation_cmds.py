@@ -252,12 +252,33 @@ def _bar_chart(years: dict[int, int], width: int = 40) -> Any:
     grid.add_column(justify="right")
     if not years:
         return grid
-    top = max(years.values())
-    for year in range(min(years), max(years) + 1):
-        count = years.get(year, 0)
+    rows = year_rows(years)
+    top = max(count for _label, count in rows)
+    for label, count in rows:
         bar = "█" * round(count / top * width) if count else ""
-        grid.add_row(str(year), f"[cyan]{bar}[/]" if bar else "[dim]·[/]", str(count))
+        grid.add_row(label, f"[cyan]{bar}[/]" if bar else "[dim]·[/]", str(count))
     return grid
+
+
+#: The per-year chart shows at most this many single years; older ones share one row per decade.
+CHART_YEARS = 20
+
+
+def year_rows(years: dict[int, int]) -> list[tuple[str, int]]:
+    """The chart's rows: the last :data:`CHART_YEARS` years one by one, older years by decade
+    (``1950s``), with empty decades left out, so one old paper does not make the chart long."""
+    last = max(years)
+    first_single = max(min(years), last - CHART_YEARS + 1)
+    decades: dict[int, int] = {}
+    for year, count in years.items():
+        if year < first_single:
+            decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + count
+    rows = []
+    for decade, count in sorted(decades.items()):
+        label = f"{decade}s" if decade + 9 < first_single else f"{decade}–{first_single - 1}"
+        rows.append((label, count))
+    rows += [(str(year), years.get(year, 0)) for year in range(first_single, last + 1)]
+    return rows
 
 
 def _counts_table(title: str, column: str, rows: list[tuple[str, int]], notes: list[str], limit: int = 12) -> Any:

@@ -254,7 +254,10 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, a
         same = f"{used!r} and {other!r} are the same paper ({paper_key})"
         _note(f"Warning: {same}; both keys are defined (cite one to list it once)")
     if output is not None:
-        _note(f"Wrote {wrote.format(count=len(scope.papers))} to {output}")
+        from litmap.cli.plain import one_in_singular
+
+        count = len(scope.papers)
+        _note(f"Wrote {one_in_singular(wrote.format(count=count), count)} to {output}")
     if not scope.missing:
         return
     from litmap.errors import did_you_mean

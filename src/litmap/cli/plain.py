@@ -37,3 +37,15 @@ def warn_left_out(broken: Sequence[BrokenFile | InvalidFile]) -> None:
 def reset_warnings() -> None:
     """Start a new invocation: nothing said yet."""
     _warned[0] = False
+
+
+_SINGULAR = {"entries": "entry", "items": "item", "papers": "paper", "files": "file", "matches": "match"}
+
+
+def one_in_singular(text: str, count: int) -> str:
+    """``text`` (e.g. "1 entries") with the noun after a count of one made singular ("1 entry")."""
+    if count != 1:
+        return text
+    import re
+
+    return re.sub(r"\b1 (\w+)", lambda m: f"1 {_SINGULAR.get(m.group(1), m.group(1))}", text, count=1)

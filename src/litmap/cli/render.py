@@ -134,14 +134,19 @@ def paper_table(papers: Sequence[Paper], taxonomy: Taxonomy, caption: str | None
 
 
 def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
-    """Everything about one paper, as a panel."""
+    """Everything about one paper, as a panel. Nothing is cut: long values (URLs, notes) wrap, and
+    the title is the panel's first line (a border title would be cut). URLs, DOIs and arXiv ids are
+    hyperlinks on terminals that support them."""
+    from rich.console import Group
+    from rich.style import Style
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
 
-    def row(label: str, value: str | None) -> None:
+    def row(label: str, value: str | None, link: str | None = None) -> None:
         if value:
-            grid.add_row(label, Text(value))
+            grid.add_row(label, Text(value, style=Style(link=link) if link else "", overflow="fold"))
 
     row("Authors", "; ".join(a.display for a in paper.authors))
     row("Year", str(paper.year) if paper.year else None)
@@ -150,9 +155,9 @@ def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
     row("Venue", paper.venue)
     row("Volume", paper.volume)
     row("Pages", paper.pages)
-    row("arXiv", paper.arxiv)
-    row("DOI", paper.doi)
-    row("URL", paper.url)
+    row("arXiv", paper.arxiv, f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
+    row("DOI", paper.doi, f"https://doi.org/{paper.doi}" if paper.doi else None)
+    row("URL", paper.url, paper.url)
     if paper.categories:
         paths = [
             " › ".join(c.title for c in taxonomy.path(cid)) if cid in taxonomy else f"{cid} (undefined)"
@@ -166,15 +171,7 @@ def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
     row("Files", "\n".join(paper.files))
     for name, value in sorted(paper.extra.items()):
         row(name, value)
-    body: list[Any] = [grid]
+    parts: list[Any] = [Text(paper.title, style="bold", overflow="fold"), Text(""), grid]
     if paper.abstract:
-        from rich.console import Group
-
-        body = [Group(grid, Text(""), Text(paper.abstract, style="italic"))]
-    return Panel(
-        body[0],
-        title=Text(paper.title, style="bold"),
-        subtitle=Text(paper.key, style="cyan"),
-        title_align="left",
-        subtitle_align="right",
-    )
+        parts += [Text(""), Text(paper.abstract, style="italic", overflow="fold")]
+    return Panel(Group(*parts), title=Text(paper.key, style="cyan"), title_align="left")

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from litmap.models import Paper
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
@@ -44,6 +44,7 @@ COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract",
 #: A file modified this close to an index update is re-read next time (mtime granularity, as git's "racy" files).
 RACY_NS = 1_000_000_000
 _TOKEN = re.compile(r"[^\W_]+")
+_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
@@ -235,6 +236,12 @@ def words_of(text: str) -> list[str]:
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _TOKEN.findall(text.lower())
+
+
+def compounds_joined(text: str) -> list[str]:
+    """The hyphenated compounds of ``text`` written as one word ("In-Context" -> "incontext"), so that
+    a search for the joined spelling finds them (the tokenizer splits them at the hyphen)."""
+    return ["".join(words_of(compound)) for compound in _COMPOUND.findall(text)]
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:
@@ -514,6 +521,7 @@ def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]
             family, _, given = author.partition(", ")
             authors.append(f"{given} {family}".strip())
     identifiers = [record["key"], *record.get("aliases", []), record.get("arxiv", ""), record.get("doi", "")]
+    identifiers += compounds_joined(record["title"])
     categories = [_category_text(c, titles.get(c)) for c in record.get("categories", [])]
     return (
         " ".join(i for i in identifiers if i),
