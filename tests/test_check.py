@@ -113,3 +113,13 @@ def test_check_flags_an_unknown_entry_type(invoke, empty_library: Path, make_pap
     assert result.stderr.splitlines()[0] == (
         f"{path}:2: unknown entry type 'nonsense' (BibTeX types: article, inproceedings, misc, book, ...)"
     )
+
+
+def test_a_library_without_its_papers_folder_is_an_error(invoke, empty_library: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.rmtree(empty_library / "papers")
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert "papers" in result.stderr + result.stdout and "missing" in result.stderr + result.stdout
+    assert "OK" not in result.stdout

@@ -108,6 +108,10 @@ def check_library(library: Library) -> list[Problem]:
         except InvalidFile as error:
             problems.append(_problem(error))
 
+    if not library.papers_dir.is_dir():
+        problems.append(
+            Problem(str(library.papers_dir), "the papers folder is missing (a library keeps one file per paper there)")
+        )
     owners: dict[str, Path] = {}
     loaded: list[tuple[Path, str, Paper]] = []
     for path in library.paper_files():
