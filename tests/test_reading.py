@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from litmap.store import Library
+
 LITMAP = Path(sys.executable).with_name("litmap")
 
 
@@ -225,3 +227,36 @@ def test_markdown_export_carries_notes_when_asked(
     assert page.exit_code == 0, page.stderr
     assert "  <details><summary>Notes</summary>\n\n  Replicated the pentagon figure.\n\n  </details>" in page.stdout
     assert "<!--" not in page.stdout.split("Notes</summary>", 1)[1].split("</details>", 1)[0]
+
+
+def test_file_fields_in_the_forms_reference_managers_write() -> None:
+    from litmap.services.attachments import file_field_paths
+
+    assert file_field_paths("/Users/j/Zotero/storage/8K/A - 2024.pdf;/Users/j/Zotero/storage/ZG/2402.html") == [
+        "/Users/j/Zotero/storage/8K/A - 2024.pdf",
+        "/Users/j/Zotero/storage/ZG/2402.html",
+    ]
+    assert file_field_paths(":papers/smith2020.pdf:PDF") == ["papers/smith2020.pdf"]  # JabRef
+    assert file_field_paths(r":C\:/Users/x/Mendeley/a.pdf:pdf") == ["C:/Users/x/Mendeley/a.pdf"]  # Mendeley
+    assert file_field_paths("Full Text PDF:files/3/a.pdf:application/pdf") == ["files/3/a.pdf"]  # Zotero
+
+
+def test_import_attaches_the_pdfs_its_file_fields_name(invoke, empty_library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "export"
+    (folder / "pdfs").mkdir(parents=True)
+    _pdf(folder / "pdfs" / "smith.pdf")
+    bib = folder / "refs.bib"
+    bib.write_text(
+        "@article{smith2020, title={Deep nets for cats}, author={Smith, Ann}, year={2020}, journal={J},\n"
+        "  file={:pdfs/smith.pdf:PDF}}\n"
+        "@article{jones2021, title={A paper whose PDF is gone}, author={Jones, Bob}, year={2021}, journal={J},\n"
+        "  file={/nowhere/jones.pdf}}\n"
+    )
+    result = invoke("import", str(bib))
+    assert result.exit_code == 0, result.stderr
+    assert "Attached 1 PDF named in the entries' file fields" in result.stderr
+    papers = {p.key: p for p in Library(empty_library).papers()}
+    (smith,) = [p for p in papers.values() if p.title == "Deep nets for cats"]
+    (jones,) = [p for p in papers.values() if p.title == "A paper whose PDF is gone"]
+    assert smith.files == [f"files/{smith.key}.pdf"] and jones.files == []
+    assert smith.extra["file"] == ":pdfs/smith.pdf:PDF"  # the field itself is kept as it was

@@ -248,6 +248,15 @@ def import_(
     with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
         result = import_bibtex(library, text, name, options, progress=hook)
     _report(result, options, as_json, verbose=False)
+    if result.written and file != "-":
+        from litmap.cli.render import err_console
+        from litmap.services.attachments import attach_imported_files
+
+        papers = [o.paper for o in result.added if o.paper is not None and "file" in o.paper.extra]
+        attached = attach_imported_files(library, papers, Path(file).expanduser().resolve().parent)
+        if attached:
+            count = f"{len(attached)} PDF{'s' if len(attached) != 1 else ''}"
+            err_console.print(f"Attached {count} named in the entries' file fields (in files/).", markup=False)
 
 
 def _read_bibtex_argument(argument: str) -> tuple[str, str]:

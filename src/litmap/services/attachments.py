@@ -120,3 +120,38 @@ def remove_attachments(library: Library, papers: list[Paper]) -> list[str]:
                 raise LitmapError(f"cannot remove {path}: {exc.strerror or exc}") from None
             removed.append(relative)
     return removed
+
+
+def file_field_paths(value: str) -> list[str]:
+    """The file paths a .bib ``file`` field names, in the forms Zotero, Better BibTeX, JabRef and
+    Mendeley write: ``path;path`` or ``description:path:type`` entries (``\\:`` an escaped colon)."""
+    import re
+
+    paths: list[str] = []
+    for entry in re.split(r"(?<!\\);", value):
+        entry = entry.strip()
+        if not entry:
+            continue
+        parts = re.split(r"(?<!\\):", entry)
+        if len(parts) == 3:  # JabRef, Mendeley, Zotero's own export: description:path:type
+            entry = parts[1]
+        paths.append(entry.replace("\\:", ":").replace("\\\\", "\\").replace("\\_", "_").strip())
+    return [p for p in paths if p]
+
+
+def attach_imported_files(library: Library, papers: list[Paper], base: Path) -> list[tuple[str, Path]]:
+    """Attach the PDFs that imported papers' ``file`` fields name and that exist (relative paths are
+    read from ``base``, the .bib file's folder); return (key, stored file) pairs."""
+    attached: list[tuple[str, Path]] = []
+    for paper in papers:
+        for name in file_field_paths(paper.extra.get("file", "")):
+            path = Path(name).expanduser()
+            path = path if path.is_absolute() else base / path
+            if path.suffix.lower() != ".pdf" or not path.is_file():
+                continue
+            try:
+                _paper, stored = attach(library, paper.key, path, "copy")
+            except InvalidValue:
+                continue  # the very file is attached already
+            attached.append((paper.key, stored))
+    return attached
