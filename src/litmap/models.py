@@ -53,6 +53,7 @@ RECORD_FIELDS = (
     "added",
     "aliases",
     "files",
+    "provenance",
 )
 #: The long free-text field, written last so a file reads metadata first.
 TRAILING_FIELDS = ("abstract",)
@@ -146,6 +147,30 @@ def parse_month(value: Any) -> int | None:
     return month
 
 
+PROVENANCE_KEYS = ("source", "id", "fetched", "fields")
+
+
+def check_provenance(value: Any) -> dict[str, Any] | None:
+    """Where a paper's fetched fields came from: ``{source, id, fetched, fields = {name = digest}}``."""
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, dict) or set(value) != set(PROVENANCE_KEYS):
+        raise ValueError(f"provenance must be a table of {', '.join(PROVENANCE_KEYS)}")
+    out = {k: value[k] for k in PROVENANCE_KEYS}
+    if isinstance(out["fetched"], dt.date):
+        out["fetched"] = out["fetched"].isoformat()
+    for name in ("source", "id", "fetched"):
+        if not isinstance(out[name], str) or not out[name].strip():
+            raise ValueError(f"provenance {name} must be text")
+    fields = out["fields"]
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{8}", v) for k, v in fields.items()
+    ):
+        raise ValueError("provenance fields must map field names to 8-digit hex digests")
+    out["fields"] = dict(fields)
+    return out
+
+
 class Author(BaseModel):
     """One author: family name and given names (an organisation has only ``family``)."""
 
@@ -214,6 +239,7 @@ class Paper(BaseModel):
     added: dt.date | None = None
     aliases: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
+    provenance: dict[str, Any] | None = None
     extra: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("key")
@@ -328,6 +354,11 @@ class Paper(BaseModel):
             if not CATEGORY_ID_RE.match(v):
                 raise ValueError(f"invalid category id {v!r}")
         return value
+
+    @field_validator("provenance", mode="before")
+    @classmethod
+    def _provenance(cls, value: Any) -> Any:
+        return check_provenance(value)
 
     @field_validator("extra", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from litmap.cli import (  # noqa: F401
     library_cmds,
     paper_cmds,
     reading_cmds,
+    refresh_cmd,
     search_cmd,
     upgrade_cmd,
 )

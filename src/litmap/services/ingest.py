@@ -357,7 +357,7 @@ def add_identifiers(
                 for lookup in sources[kind_name].fetch(list(queries)):
                     index = queries[lookup.id]
                     label = f"{source_type(kind_name).label} {lookup.id}"
-                    fetched[index] = Candidate(label, lookup.paper, lookup.error)
+                    fetched[index] = Candidate(label, _stamped(lookup.paper, kind_name, lookup.id), lookup.error)
                     done += 1
                     if progress:
                         progress(done, total)
@@ -372,6 +372,16 @@ def add_identifiers(
         for index in sorted(fetched):
             outcomes[index] = locked.admit(fetched[index])
         return locked.commit(IngestResult([outcomes[i] for i in sorted(outcomes)]))
+
+
+def _stamped(paper: Paper | None, source: str, query: str) -> Paper | None:
+    """A fetched paper with its provenance (the source, and the id to fetch it by again)."""
+    if paper is None:
+        return None
+    from litmap.services.provenance import stamp
+
+    field = source_type(source).field
+    return stamp(paper, source, str(getattr(paper, field, None) or query) if field else query)
 
 
 def _resolve_kind(kind: str, text: str) -> tuple[SourceType, str, str] | None:

@@ -123,6 +123,12 @@ def _text_item(value: str) -> Any:
 def _item(name: str, value: Any) -> Any:
     import tomlkit
 
+    if isinstance(value, dict):  # provenance: an inline table (a table would have to come last)
+        table = tomlkit.inline_table()
+        for key, entry in value.items():
+            table[key] = _item(key, entry) if isinstance(entry, dict) else entry
+        return table
+
     if name == "authors" or (name == "aliases" and len(value) > 3):
         array = tomlkit.array()
         for entry in value:
