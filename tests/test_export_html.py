@@ -115,12 +115,15 @@ def test_a_paper_shows_its_title_authors_year_venue_links_abstract_and_bibtex(do
     links = {text(a): a.get("href") for a in by_class(li, "links")[0].iter("a")}
     assert links["arXiv"] == "https://arxiv.org/abs/2209.10652"
     abstract = by_class(li, "abstract")[0]
-    assert abstract.tag == "details" and text(abstract.find("summary")) == "Abstract"  # type: ignore[arg-type]
-    assert " ".join((paper.abstract or "").split()) in text(abstract)
+    toggle, shown = list(abstract)
+    assert toggle.tag == "button" and text(toggle) == "Abstract" and toggle.get("aria-expanded") == "false"
+    assert shown.get("hidden") is not None
+    assert " ".join((paper.abstract or "").split()) == text(shown)
     bibtex = by_class(li, "bibtex")[0]
+    assert [text(b) for b in bibtex if b.tag == "button"] == ["BibTeX"]
     options = BibtexOptions.from_settings(library.config.export)
-    assert "".join(bibtex.find("pre").itertext()) == paper_to_bibtex(paper, options).rstrip()  # type: ignore[union-attr]
-    assert [text(b) for b in bibtex.iter("button")] == ["Copy BibTeX"]
+    assert "".join(bibtex.find(".//pre").itertext()) == paper_to_bibtex(paper, options).rstrip()  # type: ignore[union-attr]
+    assert [text(b) for b in bibtex.iter("button")] == ["BibTeX", "Copy BibTeX"]
 
 
 def test_a_long_author_list_is_shortened_but_searchable(doc: Element, library: Library) -> None:

@@ -210,9 +210,12 @@ def test_an_abstract_opens_on_click(browser: Any, page_url: str) -> None:
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", paper)
     text = paper.find_element(By.CSS_SELECTOR, ".abstract-text")
     assert not text.is_displayed()
-    paper.find_element(By.CSS_SELECTOR, "details.abstract summary").click()
-    assert text.is_displayed()
+    toggle = paper.find_element(By.CSS_SELECTOR, ".abstract .toggle")
+    toggle.click()
+    assert text.is_displayed() and toggle.get_attribute("aria-expanded") == "true"
     assert "superposition" in text.text
+    toggle.click()
+    assert not text.is_displayed()
 
 
 def test_a_linked_search_applies_on_load(browser: Any, page_url: str) -> None:

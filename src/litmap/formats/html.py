@@ -151,7 +151,7 @@ def _section_html(
 
 
 def _paper_html(paper: Paper, entry: str | None) -> str:
-    """One paper: linked title, authors, year, venue, tags, links, abstract and BibTeX disclosures."""
+    """One paper: linked title, authors, year, venue, tags, links, abstract and BibTeX behind disclosure buttons."""
     link = paper_link(paper)
     title = escape(paper.title)
     out = [f'<li class="paper" data-key="{escape(paper.key)}">']
@@ -177,12 +177,12 @@ def _paper_html(paper: Paper, entry: str | None) -> str:
     if links:
         out.append('<p class="links">' + " ".join(f'<a href="{escape(u)}">{label}</a>' for label, u in links) + "</p>")
     if paper.abstract:
-        out.append('<details class="abstract"><summary>Abstract</summary>')
-        out.append(_paragraphs(paper.abstract, "abstract-text") + "</details>")
+        out.append('<div class="abstract">' + _toggle("Abstract"))
+        out.append(_paragraphs(paper.abstract, "abstract-text", hidden=True) + "</div>")
     if entry:
-        out.append('<details class="bibtex"><summary>BibTeX</summary>')
+        out.append('<div class="bibtex">' + _toggle("BibTeX") + '<div class="bibtex-entry" hidden>')
         out.append(f"<pre><code>{escape(entry.rstrip())}</code></pre>")
-        out.append('<button type="button" class="copy">Copy BibTeX</button></details>')
+        out.append('<button type="button" class="copy">Copy BibTeX</button></div></div>')
     out.append("</li>")
     return "\n".join(out)
 
@@ -194,6 +194,15 @@ def _chip(category: Category, root: Category | None) -> str:
         f'<button type="button" class="chip" data-category="{category.id}" data-parent="{parent}"'
         f' aria-pressed="false"{" hidden" if parent else ""}>{escape(category.title)}</button>'
     )
+
+
+def _toggle(label: str) -> str:
+    """The button that shows and hides the element after it (a disclosure; the script toggles it).
+
+    Not ``<details>``: Chromium re-lays out every ``<details>`` of the page when any element is
+    hidden, which made filtering 10,000 papers take seconds.
+    """
+    return f'<button type="button" class="toggle" aria-expanded="false">{label}</button>'
 
 
 def _links(paper: Paper) -> list[tuple[str, str]]:
@@ -243,11 +252,11 @@ def _subtree_keys(
     return out
 
 
-def _paragraphs(text: str, css_class: str = "") -> str:
+def _paragraphs(text: str, css_class: str = "", hidden: bool = False) -> str:
     """Blank-line separated paragraphs as ``<p>`` elements (inside a ``div`` of ``css_class``)."""
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
     inner = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
-    return f'<div class="{css_class}">{inner}</div>' if css_class else inner
+    return f'<div class="{css_class}"{" hidden" if hidden else ""}>{inner}</div>' if css_class else inner
 
 
 def _extra_css(settings: Mapping[str, Any], where: str) -> str:

@@ -235,8 +235,15 @@
     });
   }, { passive: true });
 
-  // Copy a paper's BibTeX entry.
+  // Disclosures (abstract, BibTeX) and copying a paper's BibTeX entry.
   document.addEventListener("click", (event) => {
+    const toggle = event.target.closest ? event.target.closest(".toggle") : null;
+    if (toggle) {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.nextElementSibling.hidden = !open;
+      return;
+    }
     const button = event.target.closest ? event.target.closest(".copy") : null;
     if (!button) return;
     const text = button.parentElement.querySelector("pre").textContent;
@@ -254,17 +261,6 @@
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
     else fallback();
-  });
-
-  // Printing shows the abstracts.
-  let opened = [];
-  window.addEventListener("beforeprint", () => {
-    opened = Array.from(document.querySelectorAll("details.abstract:not([open])"));
-    for (const details of opened) details.open = true;
-  });
-  window.addEventListener("afterprint", () => {
-    for (const details of opened) details.open = false;
-    opened = [];
   });
 
   // On a phone the map starts folded.
