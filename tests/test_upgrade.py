@@ -318,3 +318,23 @@ def test_upgrade_needs_papers_to_work_on(invoke, lib: Path) -> None:  # type: ig
 
 def _findings(stdout: str) -> list[dict[str, Any]]:
     return list(json.loads(stdout)["findings"])
+
+
+@pytest.mark.parametrize(
+    ("journal_ref", "year"),
+    [
+        ("ICML 2018, PMLR 80:2668-2677", 2018),
+        ("Phys. Rev. D 98, 030001 (2018)", 2018),
+        ("Published in TACL vol. 6 (2018)", 2018),
+        ("ICML 2016, PMLR 48:2014-2023", 2016),  # a page range is not a year
+        ("Journal of Machine Learning Research 15(56):1929-1958, 2014", 2014),
+        ("Accepted at NeurIPS 2022; extended version in TMLR 2023", 2022),  # the earliest, not the last
+    ],
+)
+def test_the_year_of_a_journal_reference_on_arxiv(journal_ref: str, year: int) -> None:
+    from litmap.services.upgrade import journal_ref_candidate
+
+    preprint = ADAM.model_copy(update={"year": 2013})
+    record = ADAM.model_copy(update={"venue": journal_ref, "type": "article"})
+    candidate = journal_ref_candidate(preprint, record)
+    assert candidate is not None and candidate.paper.year == year

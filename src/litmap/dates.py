@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 _RELEASED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/])")
+#: Page numbers in a journal reference: a range (``1929-1958``) or a number after a colon (``80:2668``).
+_PAGES = re.compile(r"(?::\s*)?\d+\s*[-\u2013\u2014]+\s*\d+|:\s*\d+")
 
 #: DOI patterns that carry the year of the publication (or of the DOI's registration, never later).
 _DOI_YEARS = (
@@ -131,6 +133,18 @@ def acl_id_year(anthology_id: str) -> int | None:
 def venue_years(venue: str | None) -> list[int]:
     """The four-digit years written in a venue: ``"ICLR 2015"`` -> [2015]."""
     return [int(y) for y in _YEAR_IN_TEXT.findall(venue)] if venue else []
+
+
+def journal_ref_year(reference: str | None, not_before: int | None = None) -> int | None:
+    """The publication year a journal reference states (``"ICML 2018, PMLR 80:2668-2677"`` -> 2018).
+
+    Page numbers are not years: a range (``2014-2023``) and a number after a colon (``80:2010``)
+    are skipped. Of the years left, the earliest that is not before ``not_before``
+    (the preprint's year) is the publication's.
+    """
+    years = venue_years(_PAGES.sub(" ", reference)) if reference else []
+    years = [y for y in years if not_before is None or y >= not_before]
+    return min(years) if years else None
 
 
 def volume_year(venue: str | None, volume: str | None, publisher: str | None = None) -> int | None:

@@ -30,7 +30,6 @@ MIN_TITLE = 0.90
 MIN_TITLE_ASSERTED = 0.60
 MIN_AUTHORS = 0.5
 _PREPRINT_VENUE = re.compile(r"^(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b|\barxiv preprint\b|^arxiv\.org$", re.I)
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
 def is_preprint_venue(venue: str | None) -> bool:
@@ -209,15 +208,15 @@ def journal_ref_candidate(preprint: Paper, record: Paper) -> Candidate | None:
     """A candidate built from the journal reference the authors gave on arXiv, if any."""
     if record.doi or not record.venue:
         return None
+    from litmap.dates import journal_ref_year
     from litmap.models import Paper as Model
 
-    years = [int(m.group(0)) for m in _YEAR.finditer(record.venue)]
     paper = Model(
         key=preprint.key,
         type="article",
         title=record.title,
         authors=record.authors,
-        year=years[-1] if years else None,
+        year=journal_ref_year(record.venue, not_before=preprint.year),
         venue=record.venue,
     )
     return Candidate("arXiv", paper, "the journal reference on arXiv")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from litmap.dates import parse_released, venue_years
+from litmap.dates import journal_ref_year, parse_released
 from litmap.errors import SourceError
 from litmap.formats.latex_text import latex_to_text, squash
 from litmap.identifiers import arxiv_query_id, arxiv_version, normalize_arxiv_id
@@ -103,9 +103,9 @@ def parse_entry(entry: Any) -> Paper:
         if name and name.strip()
     ]
     extra = {"primaryclass": category} if category else {}
-    published_years = [y for y in venue_years(journal_ref) if year is None or y > year]
-    if journal_ref and published_years:  # the record describes the publication: its year, not the preprint's
-        year, month = min(published_years), None
+    published_year = journal_ref_year(journal_ref, not_before=year)
+    if published_year is not None and published_year != year:  # the record describes the publication
+        year, month = published_year, None
     return Paper(
         key=PLACEHOLDER_KEY,
         type="article" if journal_ref else "misc",
