@@ -45,6 +45,7 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
         "LITMAP_ARXIV_DELAY",
         "LITMAP_HTTP_TIMEOUT",
         "LITMAP_CONTACT_EMAIL",
+        "LITMAP_CONFIG",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(home)

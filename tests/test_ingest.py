@@ -181,6 +181,21 @@ def test_contact_address_from_settings_reaches_crossref(net: HTTPServer, empty_l
     assert request.args["mailto"] == "ana@uni.example"
 
 
+def test_contact_address_from_litmap_config_reaches_crossref_unless_the_env_var_is_set(
+    net: HTTPServer, empty_library: Path, invoke: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("config", "contact_email", "rae@uni.example").exit_code == 0
+    serve_crossref(net, "10.1038/nature03687", fixture_bytes("crossref/10.1038_nature03687.json"))
+    assert invoke("add", "--doi", "10.1038/nature03687").exit_code == 0
+    request = net.log[-1][0]
+    assert "mailto:rae@uni.example" in request.headers["User-Agent"]
+    assert request.args["mailto"] == "rae@uni.example"
+    assert invoke("rm", "quiroga2005invariant", "--yes").exit_code == 0
+    monkeypatch.setenv("LITMAP_CONTACT_EMAIL", "env@uni.example")
+    assert invoke("add", "--doi", "10.1038/nature03687").exit_code == 0
+    assert net.log[-1][0].args["mailto"] == "env@uni.example"
+
+
 # -- BibTeX and by hand ---------------------------------------------------------------------------
 
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def open_library(path: str | os.PathLike[str] | None = None) -> Library:
     """The library at ``path``, or the one the CLI would use: ``$LITMAP_LIBRARY``, the working
-    directory or its parents, else the bundled reading list (read-only)."""
+    directory or its parents, the per-user default (``litmap config library``), else the bundled
+    reading list (read-only)."""
     from litmap.store import open_library as open_store
 
     return Library(open_store(path))

@@ -65,6 +65,10 @@ class InvalidOption(InvalidValue):
         return self.template.replace("{option}", label)
 
 
+class UnknownKeys(InvalidValue):
+    """Several citekeys the library does not hold (one message naming each)."""
+
+
 class SourceError(LitmapError):
     """A network source failed: unreachable, timed out, answered with an error."""
 

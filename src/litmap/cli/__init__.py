@@ -3,6 +3,7 @@
 # Importing the command modules registers their commands on the app.
 from litmap.cli import (  # noqa: F401
     category_cmds,
+    config_cmd,
     curation_cmds,
     dedupe_cmds,
     export_cmds,

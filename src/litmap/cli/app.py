@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from litmap import __version__
 from litmap.cli import state
-from litmap.errors import InvalidOption, LitmapError
+from litmap.errors import InvalidOption, LitmapError, UnknownKey, UnknownKeys
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -29,7 +29,20 @@ def message_of(error: LitmapError) -> str:
     """The one line the CLI prints for ``error``: an option of the core is named as its flag."""
     if isinstance(error, InvalidOption):
         return error.naming(FLAG_OF_OPTION.get(error.option, f"--{error.option.replace('_', '-')}"))
+    if isinstance(error, UnknownKey | UnknownKeys):
+        return str(error) + bundled_hint()
     return str(error)
+
+
+def bundled_hint() -> str:
+    """When the bundled library was used: say so, and how to use one's own (for an unknown key's error)."""
+    found = state.found_location()
+    if found is None or found.found_by != "bundled":
+        return ""
+    return (
+        "; litmap searched the bundled library, as no library was found here"
+        " (use yours: `litmap config library PATH`, or run litmap inside it)"
+    )
 
 
 class LitmapGroup(TyperGroup):
@@ -72,7 +85,8 @@ app = typer.Typer(
     help="litmap: a bibliography and taxonomy manager for researchers.\n\n"
     "Papers live as plain TOML files in a library folder (papers/<citekey>.toml) under git. "
     "Without --library or $LITMAP_LIBRARY, litmap uses the library in the working directory "
-    "(or its parents), else the bundled interpretability reading list (read-only).",
+    "(or its parents), else your default library (`litmap config library PATH`), else the bundled "
+    "interpretability reading list (read-only).",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,

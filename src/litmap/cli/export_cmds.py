@@ -9,7 +9,7 @@ import typer
 import typer.main
 
 from litmap.cli import state
-from litmap.cli.app import LitmapGroup, app, fail
+from litmap.cli.app import LitmapGroup, app, bundled_hint, fail
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, a
     if allow_missing:
         _note(f"Warning: {what} (exported the rest)")
         return
-    raise fail(f"{what}; the rest were exported (pass --allow-missing to accept this)")
+    raise fail(f"{what}; the rest were exported (pass --allow-missing to accept this){bundled_hint()}")
 
 
 def _write(text: str, output: Path | None, inputs: "list[Path]") -> None:

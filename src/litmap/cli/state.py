@@ -28,6 +28,11 @@ def location() -> LibraryLocation:
     return _locations["library"]
 
 
+def found_location() -> LibraryLocation | None:
+    """Where this invocation's library is, if it was looked for already (nothing is looked up)."""
+    return _locations.get("library")
+
+
 def library() -> Library:
     """The library this invocation works on (found once, then reused)."""
     if "library" not in _cache:

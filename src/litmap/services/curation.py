@@ -22,6 +22,7 @@ from litmap.errors import (
     LitmapError,
     UnknownCategory,
     UnknownKey,
+    UnknownKeys,
     did_you_mean,
 )
 from litmap.models import Category, Paper, first_problem
@@ -102,7 +103,7 @@ def resolve_papers(library: Library, keys: Iterable[str]) -> list[Paper]:
         named = ", ".join(
             repr(exc.key) + (f" (did you mean {exc.suggestions[0]!r}?)" if exc.suggestions else "") for exc in unknown
         )
-        raise InvalidValue(f"{len(unknown)} unknown keys: {named}")
+        raise UnknownKeys(f"{len(unknown)} unknown keys: {named}")
     if not papers:
         raise InvalidValue("no citekeys given")
     return list(papers.values())

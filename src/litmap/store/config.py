@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from litmap.keys import DEFAULT_PATTERN
 from litmap.store.codec import parse_toml, schema_error
 from litmap.store.layout import CONFIG_FILE as CONFIG_FILE
+from litmap.store.user_config import USER_SETTINGS, user_setting
 
 DEFAULT_CONFIG = """\
 # A litmap library: this file marks its root. Papers live in papers/<citekey>.toml, the
@@ -21,7 +22,8 @@ name = "{name}"
 citekey_pattern = "{{author}}{{year}}{{word}}"
 
 [sources]
-# Contact address sent to Crossref and arXiv in the User-Agent (their "polite" pool).
+# Contact address sent to Crossref and arXiv in the User-Agent (their "polite" pool); set it
+# once for every library with `litmap config contact_email you@example.org`.
 # contact_email = "you@example.org"
 """
 
@@ -47,7 +49,8 @@ class LibraryConfig(BaseModel):
         return value
 
     def setting(self, section: str, name: str, env: str | None = None, default: Any = None) -> Any:
-        """A setting: the env var ``env`` if set, else ``[section] name`` here, else ``default``."""
+        """A setting: the env var ``env`` if set, else ``[section] name`` here, else the per-user
+        setting of that name (``litmap config``, for ``[sources]`` settings), else ``default``."""
         if env and os.environ.get(env):
             return os.environ[env]
         table = getattr(self, section, None)
@@ -55,6 +58,10 @@ class LibraryConfig(BaseModel):
             table = self.model_extra.get(section)
         if isinstance(table, dict) and name in table:
             return table[name]
+        if section == "sources" and name in USER_SETTINGS:
+            value = user_setting(name)
+            if value is not None:
+                return value
         return default
 
 

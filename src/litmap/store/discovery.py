@@ -1,5 +1,6 @@
 """Finding the library: --library, then $LITMAP_LIBRARY, then the working directory's ancestors,
-then the bundled interpretability library (read-only)."""
+then the per-user default (``litmap config library PATH``), then the bundled interpretability
+library (read-only)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from litmap.errors import LibraryNotFound
 from litmap.store.layout import CONFIG_FILE
 
 ENV_VAR = "LITMAP_LIBRARY"
+#: ``LibraryLocation.found_by`` of the bundled library, and of the per-user default library.
+BUNDLED = "bundled"
+USER_DEFAULT = "litmap config"
 
 
 @dataclass(frozen=True)
@@ -53,17 +57,35 @@ def find_library(explicit: str | os.PathLike[str] | None = None, cwd: Path | Non
         root = library_root_in(directory)
         if root is not None:
             return LibraryLocation(root, read_only=_is_bundled(root), found_by="working directory")
-    return LibraryLocation(bundled_library_path(), read_only=True, found_by="bundled")
+    from litmap.store.user_config import user_config_path, user_setting
+
+    default = user_setting("library")
+    if default:
+        root = library_root_in(Path(default).expanduser())
+        if root is None:
+            raise LibraryNotFound(
+                f"{default}: the default library set in {user_config_path()} is not a litmap library"
+                f" (no {CONFIG_FILE}); set another with `litmap config library PATH`"
+                " or forget it with `litmap config --unset library`"
+            )
+        return LibraryLocation(root.resolve(), read_only=_is_bundled(root), found_by=USER_DEFAULT)
+    return LibraryLocation(bundled_library_path(), read_only=True, found_by=BUNDLED)
 
 
-def _named(path: Path, how: str) -> LibraryLocation:
+def library_root(path: Path) -> Path:
+    """The absolute root of the library at ``path`` (or in its ``library/``); LibraryNotFound otherwise."""
     path = path.expanduser()
     root = library_root_in(path)
     if root is None:
         raise LibraryNotFound(
             f"{path}: no litmap library here (no {CONFIG_FILE}); create one with `litmap init {path}`"
         )
-    return LibraryLocation(root.resolve(), read_only=_is_bundled(root), found_by=how)
+    return root.resolve()
+
+
+def _named(path: Path, how: str) -> LibraryLocation:
+    root = library_root(path)
+    return LibraryLocation(root, read_only=_is_bundled(root), found_by=how)
 
 
 def _is_bundled(root: Path) -> bool:

@@ -158,8 +158,8 @@ class Library:
         if self.read_only:
             raise ReadOnlyLibrary(
                 f"the bundled library ({self.root}) is read-only: make your own with `litmap init DIR`, "
-                "or copy this one with `litmap init DIR --from-bundled`, then cd there "
-                "or pass --library DIR"
+                "or copy this one with `litmap init DIR --from-bundled`, then cd there, "
+                "pass --library DIR or make it your default with `litmap config library DIR`"
             )
 
     def ensure_writable(self) -> None:
