@@ -28,6 +28,19 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "litmap")
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "library"
 DATA = Path(__file__).resolve().parent / "data"
+#: The project's shared material (real .bib files, CSL styles, fixtures): ``../shared`` next to the checkout.
+SHARED = next((p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared")
+
+
+def shared_file(relative: str) -> Path:
+    """``../shared/<relative>``; the test skips without it, but fails under CI, which has it."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"{path} is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message + " ($CI is set: CI has ../shared)")
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(autouse=True)

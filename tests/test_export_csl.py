@@ -98,7 +98,7 @@ def test_unicode_stays_unicode_and_organisations_are_literal() -> None:
     for item in items:
         check_item(item)
     costs = next(i for i in items if i["id"] == "hostile2020costs")
-    assert costs["title"].startswith("Costs & Benefits: 100% of $5")
+    assert costs["title"].startswith("Costs & benefits: 100% of $5")
     assert {"literal": "Brontë & Sons Ltd."} in costs["author"]
     assert {"family": "Gödel", "given": "Kurt"} in costs["author"]
     assert costs["publisher-place"] == "Kraków"
@@ -117,3 +117,35 @@ def test_a_paper_without_a_url_links_its_arxiv_page() -> None:
     item = paper_to_csl(Paper(key="k", title="T", type="misc", arxiv="2209.10652", venue="arXiv preprint"))
     assert item["URL"] == "https://arxiv.org/abs/2209.10652"
     assert item["type"] == "article"
+
+
+def test_titles_are_sentence_case_with_protected_words_in_nocase_spans(invoke) -> None:  # type: ignore[no-untyped-def]
+    # APA prints a title as the data has it: CSL-JSON carries sentence case, and the words that keep
+    # their case (acronyms, the library's protected_terms) in nocase spans, which no style changes.
+    result = invoke("--library", str(BUNDLED), "export", "csl-json")
+    assert result.exit_code == 0, result.stderr
+    by_id = {i["id"]: i for i in json.loads(result.stdout)}
+    nocase = '<span class="nocase">{}</span>'.format
+    bert = nocase("BERT")
+    assert by_id["clark2019bert"]["title"] == f"What does {bert} look at? An analysis of {bert}'s attention"
+    python = nocase("Python")
+    assert (
+        by_id["heimersheim2023circuit"]["title"]
+        == f"A circuit for {python} docstrings in a 4-layer attention-only transformer"
+    )
+    # A subtitle after a colon starts with a capital, as APA wants, even where the library has none.
+    assert by_id["wang2022interpretability"]["title"] == (
+        f"Interpretability in the wild: A circuit for indirect object identification in {nocase('GPT')}-2 small"
+    )
+    assert by_id["geva2022lmdebugger"]["title"].startswith(f"{nocase('LM-Debugger')}: An interactive tool")
+    # Container titles stay as the library has them (title case): APA title-cases them itself.
+    assert by_id["clark2019bert"]["container-title"].startswith("Proceedings of the 2019 ACL Workshop BlackboxNLP")
+
+
+def test_sentence_case_keeps_math_a_papers_own_braces_and_other_languages() -> None:
+    paper = Paper(key="k", title=r"The Rank of $K(\pi, 1)$ Spaces in Arabic Texts", protected=["{A}rabic"])
+    title = paper_to_csl(paper)["title"]
+    assert title == 'The rank of <span class="nocase">K(π, 1)</span> spaces in <span class="nocase">A</span>rabic texts'
+    german = Paper(key="g", title="Über Die Theorie", extra={"langid": "ngerman"})
+    assert paper_to_csl(german)["title"] == "Über Die Theorie"
+    assert paper_to_csl(german.model_copy(update={"extra": {"langid": "english"}}))["title"] == "Über die theorie"

@@ -144,7 +144,9 @@ def test_the_bundled_library_round_trips_byte_for_byte(invoke, tmp_path: Path) -
     assert imported.exit_code == 0, imported.stderr
     again = invoke("--library", str(target), "export", "bibtex", "--abstracts")
     assert again.stdout == (tmp_path / "a.bib").read_text(encoding="utf-8")
-    assert papers_to_csl(Library(target).papers()) == papers_to_csl(Library(BUNDLED, read_only=True).papers())
+    csl = [invoke("--library", str(root), "export", "csl-json").stdout for root in (BUNDLED, target)]
+    assert csl[0] == csl[1]
+    assert len(Library(target).papers()) == len(Library(BUNDLED, read_only=True).papers())
 
 
 def test_markdown_and_csl_show_latex_as_text() -> None:
@@ -157,5 +159,5 @@ def test_markdown_and_csl_show_latex_as_text() -> None:
     )
     assert "K(π, 1)" in paper_line(paper) and "$" not in paper_line(paper)
     (item,) = __import__("json").loads(papers_to_csl([paper]))
-    assert item["title"] == "Wild ramification and K(π, 1) spaces"
+    assert item["title"] == 'Wild ramification and <span class="nocase">K(π, 1)</span> spaces'
     assert item["abstract"] == "The GELU is xΦ(x), as shows; code at https://x.org/a."

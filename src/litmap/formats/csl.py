@@ -2,7 +2,8 @@
 
 Items are sorted by id and their variables written in a fixed order, so the same library gives the
 same bytes. Text stays Unicode (CSL processors format it themselves), LaTeX the library keeps (math,
-macros) read as text; no case protection is added.
+macros) read as text. Titles go in sentence case, with protected words in nocase spans
+(:mod:`litmap.formats.sentence_case`); container titles as the library has them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from litmap.dates import distinct_release
 from litmap.formats import ExportContext
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES
 from litmap.formats.latex_text import readable
+from litmap.formats.protect import ProtectedTerms
+from litmap.formats.sentence_case import csl_title
 from litmap.models import Author, Paper
 from litmap.pages import page_range
 
@@ -44,22 +47,30 @@ def export_csl(papers: Sequence[Paper], context: ExportContext) -> str:
     """``litmap export csl-json``: the CSL-JSON array, web venues from the library's ``[export]`` settings."""
     from litmap.formats.bibtex import BibtexOptions
 
-    venues = BibtexOptions.from_settings(context.settings, context.settings_path).web_venues
-    return papers_to_csl(context.under_every_cited_key(papers), venues)
+    options = BibtexOptions.from_settings(context.settings, context.settings_path)
+    return papers_to_csl(context.under_every_cited_key(papers), options.web_venues, options.protected)
 
 
-def papers_to_csl(papers: Iterable[Paper], web_venues: Iterable[str] = DEFAULT_WEB_VENUES) -> str:
+def papers_to_csl(
+    papers: Iterable[Paper],
+    web_venues: Iterable[str] = DEFAULT_WEB_VENUES,
+    protected: ProtectedTerms | None = None,
+) -> str:
     """A CSL-JSON array of ``papers`` (sorted by key), pretty-printed, ending with a newline."""
     web = {v.casefold() for v in web_venues}
-    items = [paper_to_csl(p, web) for p in sorted(papers, key=lambda p: p.key)]
+    items = [paper_to_csl(p, web, protected) for p in sorted(papers, key=lambda p: p.key)]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def paper_to_csl(paper: Paper, web_venues: set[str] | None = None) -> dict[str, Any]:
+def paper_to_csl(
+    paper: Paper, web_venues: set[str] | None = None, protected: ProtectedTerms | None = None
+) -> dict[str, Any]:
     """One CSL item. A preprint gets ``publisher: arXiv`` and ``number: arXiv:ID``, as Zotero does."""
     web = web_venues if web_venues is not None else {v.casefold() for v in DEFAULT_WEB_VENUES}
     csl_type = _csl_type(paper, web)
-    item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": readable(paper.title)}
+    language = paper.extra.get("langid") or paper.extra.get("language")
+    title = csl_title(paper.title, protected or ProtectedTerms(), paper.protected, language)
+    item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": title}
     if paper.authors:
         item["author"] = [_name(a) for a in paper.authors]
     if paper.year:
