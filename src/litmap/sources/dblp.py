@@ -4,7 +4,8 @@
 nothing matched; ``authors.author`` is an object, not a list, for a single author; ``ee`` and
 ``venue`` may be lists; titles end with a full stop; author names may carry a homonym number
 (``Wei Wang 0001``); arXiv postings are ``CoRR`` records ("Informal and Other Publications",
-``volume = abs/2209.10652``), which are never a published version. DBLP answers an overloaded or
+``volume = abs/2209.10652``), which are never a published version; a CoRR *key* may hold one
+(DBLP files ICLR 2013-2015 papers under their CoRR keys). DBLP answers an overloaded or
 throttled client with HTTP 429 and an HTML page, not JSON.
 """
 
@@ -53,10 +54,13 @@ def _author(entry: Any) -> Author | None:
 
 
 def is_preprint_record(info: dict[str, Any]) -> bool:
-    """Whether a DBLP record is an arXiv (CoRR) posting rather than a publication."""
+    """Whether a DBLP record is an arXiv (CoRR) posting rather than a publication.
+
+    The venue says so, not the key: DBLP files some papers published at a conference under their CoRR
+    key (Adam, ICLR 2015, is ``journals/corr/KingmaB14`` with venue ``ICLR (Poster)``).
+    """
     venue = (_text(info.get("venue")) or "").lower()
-    key = str(info.get("key") or "")
-    return venue == "corr" or key.startswith("journals/corr/")
+    return venue == "corr" or (not venue and str(info.get("key") or "").startswith("journals/corr/"))
 
 
 def paper_from_info(info: dict[str, Any]) -> Paper:
