@@ -58,7 +58,8 @@ def test_check_json_lists_problems(invoke, empty_library: Path, make_paper_file)
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
     assert len(problems) == 7
-    assert {"path", "line", "message"} == set(problems[0])
+    assert {"path", "line", "message", "warning"} == set(problems[0])
+    assert not any(p["warning"] for p in problems)
 
 
 def test_check_finds_taxonomy_cycles_and_unknown_parents(invoke, empty_library: Path) -> None:  # type: ignore[no-untyped-def]

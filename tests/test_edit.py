@@ -201,3 +201,18 @@ def test_edit_of_an_alias_opens_its_paper(invoke, bundled_copy: Path, editor, ma
     result = invoke("edit", "old2019paper")
     assert result.exit_code == 0, result.stderr
     assert Library(bundled_copy).get("kept2020paper").year == 2019
+
+
+def test_an_unknown_entry_type_is_an_invalid_edit_with_checks_message(invoke, bundled_copy: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    path = paper_file(bundled_copy, "elhage2022toy")
+    original = path.read_bytes()
+    editor.set([('type = "article"', 'type = "weird"')])
+    result = invoke("edit", "elhage2022toy", input="n\n")
+    assert result.exit_code == 1
+    assert "field 'type': unknown entry type 'weird' (BibTeX types: article, inproceedings, misc, book, ...)" in (
+        result.stderr
+    )
+    assert path.read_bytes() == original
+    editor.set([('type = "article"', 'type = "online"')])  # a biblatex type is one
+    assert invoke("edit", "elhage2022toy").exit_code == 0
+    assert 'type = "online"' in path.read_text(encoding="utf-8")

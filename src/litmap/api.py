@@ -93,7 +93,7 @@ class Library:
         return [Paper.from_record(hit.record) for hit in results.hits]
 
     def check(self) -> list[Problem]:
-        """Every problem ``litmap check`` reports (empty when the library is sound)."""
+        """Every problem ``litmap check`` reports, warnings too (``Problem.warning``); empty when all is sound."""
         from litmap.services.check import check_library
 
         return check_library(self.store)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,31 @@ ENTRY_TYPES = frozenset(
     "proceedings techreport unpublished online report thesis collection dataset software patent periodical "
     "electronic www".split()
 )
+
+
+def entry_type_problem(entry_type: str) -> str | None:
+    """Why ``entry_type`` is no entry type BibTeX or biblatex knows (the message add, edit and check give), or None."""
+    if entry_type.strip().lower() in ENTRY_TYPES:
+        return None
+    return f"unknown entry type {entry_type!r} (BibTeX types: article, inproceedings, misc, book, ...)"
+
+
+def unique_tags(tags: Iterable[str]) -> list[str]:
+    """``tags`` without repeats, compared case-insensitively: the first spelling of a tag is kept."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def spelled_as_in(papers: Iterable[Paper], tags: Iterable[str]) -> list[str]:
+    """``tags`` spelled as ``papers`` already spell them (``To-Read`` is ``to-read`` if a paper has that)."""
+    known: dict[str, str] = {}
+    for paper in papers:
+        for tag in paper.tags:
+            known.setdefault(tag.casefold(), tag)
+    return unique_tags(known.get(tag.casefold(), tag) for tag in tags)
+
 
 #: Field names of a paper record, in the order they are written.
 RECORD_FIELDS = (
@@ -336,7 +362,7 @@ class Paper(BaseModel):
         cleaned = [v.strip() for v in value]
         if any(not v for v in cleaned):
             raise ValueError("empty category or tag")
-        return _unique(cleaned)
+        return _unique(cleaned)  # a file holding two spellings of a tag keeps them: `litmap check` warns
 
     @field_validator("files")
     @classmethod

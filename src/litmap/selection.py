@@ -50,13 +50,13 @@ def select(
 ) -> list[Paper]:
     """Papers in ``category`` or below it, carrying every tag in ``tags``, within ``years``."""
     wanted_categories = set(taxonomy.descendants(category)) if category else None
-    wanted_tags = set(tags)
+    wanted_tags = {tag.casefold() for tag in tags}
     bounds = parse_year_range(years) if years else None
     out = []
     for paper in papers:
         if wanted_categories is not None and not wanted_categories.intersection(paper.categories):
             continue
-        if wanted_tags and not wanted_tags.issubset(paper.tags):
+        if wanted_tags and not wanted_tags.issubset(tag.casefold() for tag in paper.tags):
             continue
         if bounds is not None and not year_in_range(paper.year, bounds):
             continue

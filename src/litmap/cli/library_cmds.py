@@ -43,16 +43,20 @@ def check(
     from litmap.services.check import check_library
 
     library = state.library()
-    problems = check_library(library)
+    found = check_library(library)
+    problems = [p for p in found if not p.warning]
     if as_json:
-        emit_json([{"path": p.path, "line": p.line, "message": p.message} for p in problems])
+        emit_json([{"path": p.path, "line": p.line, "message": p.message, "warning": p.warning} for p in found])
     else:
-        for problem in problems:
+        for problem in found:
             err_console.print(str(problem), markup=False, soft_wrap=True)
         if not problems:
             count = len(library.paper_files())
+            warned = len(found)
+            also = f", {warned} warning{'s' if warned > 1 else ''}" if warned else ""
             console.print(
-                f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories)", soft_wrap=True
+                f"[green]OK[/]: {library.root} ({count} papers, {len(library.taxonomy())} categories{also})",
+                soft_wrap=True,
             )
         else:
             err_console.print(f"{len(problems)} problem(s) in {library.root}", markup=False, soft_wrap=True)

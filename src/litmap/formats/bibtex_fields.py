@@ -52,3 +52,26 @@ def bibtex_name(extra_name: str) -> str:
         return extra_name.removeprefix("bibtex-")
     base = extra_name.removesuffix("-text")
     return base if base != extra_name and base in TEXT_FALLBACKS else extra_name
+
+
+#: Field names BibTeX and biblatex define (beside litmap's own record fields): ``litmap check`` warns
+#: about an unknown field one edit away from one of these or from a record field (``yaer``, ``auther``).
+STANDARD_FIELDS = frozenset(
+    "abstract addendum address afterword annotation annotator annote archiveprefix author authortype "
+    "bookauthor bookpagination booksubtitle booktitle booktitleaddon chapter commentator crossref date doi "
+    "edition editor editora editorb editorc editortype editoratype editorbtype editorctype eid entryset "
+    "entrysubtype eprint eprintclass eprinttype eventdate eventtitle eventtitleaddon file foreword gender "
+    "holder howpublished ids indexsortname indextitle institution introduction isan isbn ismn isrn issn "
+    "issue issuesubtitle issuetitle issuetitleaddon iswc journal journalsubtitle journaltitle "
+    "journaltitleaddon keywords key label langid langidopts language library location mainsubtitle "
+    "maintitle maintitleaddon month nameaddon note number options organization origdate origlanguage "
+    "origlocation origpublisher origtitle pages pagetotal pagination part presort primaryclass publisher "
+    "pubstate related relatedoptions relatedstring relatedtype reprinttitle school series shortauthor "
+    "shorteditor shorthand shorthandintro shortjournal shortseries shorttitle sortkey sortname sortshorthand "
+    "sorttitle sortyear subtitle title titleaddon translator type url urldate venue verba verbb verbc "
+    "version volume volumes xdata xref year"
+    # fields that DBLP, the ACM, MathSciNet, PubMed, JabRef, Mendeley and Zotero write
+    " acmid articleno bibsource biburl coden copyright creationdate ee fjournal groups issue_date lccn"
+    " mendeley-groups mendeley-tags modificationdate mrclass mrnumber mrreviewer medium numpages owner pmcid"
+    " pmid priority qualityassured ranking readstatus timestamp zbl zblnumber".split()
+)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from litmap.errors import InvalidFile
-from litmap.models import ENTRY_TYPES, Paper
+from litmap.models import KNOWN_FIELDS, Paper, entry_type_problem
 from litmap.store.codec import categories_from_toml, field_line, paper_from_toml
 from litmap.store.config import config_from_toml
 from litmap.store.files import read_text
@@ -22,10 +22,12 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    #: A warning (a likely mistake, such as a misspelt field) does not make ``check`` fail.
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def _problem(error: InvalidFile) -> Problem:
@@ -80,6 +82,38 @@ def year_problems(path: str, text: str, paper: Paper) -> list[Problem]:
     return problems
 
 
+#: A BibTeX field a suggestion names as the record field litmap keeps it in.
+_RECORD_NAME = {"author": "authors", "file": "files"}
+
+
+def field_warnings(path: str, text: str, paper: Paper) -> list[Problem]:
+    """Warnings for likely slips: a field one edit from a known one (``yaer``), two spellings of one tag."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    from litmap.formats.bibtex_fields import STANDARD_FIELDS, VERBATIM_FIELDS
+
+    warnings = []
+    known = STANDARD_FIELDS | VERBATIM_FIELDS
+    for name in paper.extra:
+        if name in known or len(name) < 3 or name.startswith("bibtex-") or name.endswith("-text"):
+            continue
+        close = [f for f in (*KNOWN_FIELDS, *sorted(known)) if DamerauLevenshtein.distance(name, f) == 1]
+        if close:
+            meant = _RECORD_NAME.get(close[0], close[0])
+            warnings.append(
+                Problem(path, f"unknown field {name!r}; did you mean {meant!r}?", field_line(text, name), warning=True)
+            )
+    spellings: dict[str, list[str]] = {}
+    for tag in paper.tags:
+        spellings.setdefault(tag.casefold(), []).append(tag)
+    for same in spellings.values():
+        if len(same) > 1:
+            listed = " and ".join(repr(t) for t in same)
+            message = f"tags {listed} are one tag (tags ignore case): keep one spelling"
+            warnings.append(Problem(path, message, field_line(text, "tags"), warning=True))
+    return warnings
+
+
 def check_library(library: Library) -> list[Problem]:
     """Every problem in ``library``: bad TOML, bad fields, unknown categories, key clashes."""
     problems: list[Problem] = []
@@ -122,14 +156,10 @@ def check_library(library: Library) -> list[Problem]:
             problems.append(_problem(error))
             continue
         loaded.append((path, text, paper))
-        if paper.type not in ENTRY_TYPES:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"unknown entry type {paper.type!r} (BibTeX types: article, inproceedings, misc, book, ...)",
-                    field_line(text, "type"),
-                )
-            )
+        type_problem = entry_type_problem(paper.type)
+        if type_problem:
+            problems.append(Problem(str(path), type_problem, field_line(text, "type")))
+        problems += field_warnings(str(path), text, paper)
         problems += year_problems(str(path), text, paper)
         if path.stem != paper.key:
             problems.append(

@@ -25,7 +25,7 @@ from litmap.errors import (
     UnknownKeys,
     did_you_mean,
 )
-from litmap.models import Category, Paper, first_problem
+from litmap.models import Category, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags
 from litmap.store import Library
 from litmap.store.files import Changes
 from litmap.taxonomy import validate_category_id
@@ -120,9 +120,9 @@ def _check_categories(library: Library, add: Iterable[str], remove: Iterable[str
 
 
 def _merged(current: list[str], add: Iterable[str], remove: Iterable[str]) -> list[str]:
-    dropped = set(remove)
-    kept = [value for value in current if value not in dropped]
-    return kept + [value for value in dict.fromkeys(add) if value not in kept]
+    """``current`` less ``remove``, plus ``add``; tags (and ids) compare case-insensitively, first spelling kept."""
+    dropped = {value.casefold() for value in remove}
+    return unique_tags([*(value for value in current if value.casefold() not in dropped), *add])
 
 
 def tag_papers(
@@ -139,12 +139,13 @@ def tag_papers(
     if not (add or remove or categorize or uncategorize):
         raise InvalidValue("nothing to do: no tag or category to add or remove")
     for what, plus, minus in (("tag", add, remove), ("category", categorize, uncategorize)):
-        both = sorted(set(plus) & set(minus))
+        both = sorted(v for v in plus if v.casefold() in {m.casefold() for m in minus})
         if both:
             raise InvalidValue(f"{what} {both[0]!r} is both added and removed")
     outcome = Outcome()
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
+        add = spelled_as_in(library.papers(), add) if add else add
         _check_categories(library, categorize, uncategorize, papers)
         for paper in papers:
             tags = _merged(paper.tags, add, remove)
@@ -168,12 +169,12 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
     outcome = Outcome()
     with library.writing() as changes:
         papers = library.every_paper()
-        using = [p for p in papers if old in p.tags]
+        using = [p for p in papers if old.casefold() in {t.casefold() for t in p.tags}]
         if not using:
             in_use = [tag for tag, _count in tag_counts(papers)]
             raise InvalidValue(f"no paper has the tag {old!r}" + did_you_mean(closest(old, in_use)))
         for paper in using:
-            tags = list(dict.fromkeys(new if t == old else t for t in paper.tags))
+            tags = unique_tags(new if t.casefold() == old.casefold() else t for t in paper.tags)
             library.stage_paper(changes, paper.model_copy(update={"tags": tags}))
             outcome.changed.append(paper.key)
     return outcome
@@ -364,6 +365,9 @@ def finish_edit(library: Library, session: EditSession, text: str) -> Paper:
             if category_id not in taxonomy and (before is None or category_id not in before.categories):
                 error = UnknownCategory(category_id, taxonomy.suggest(category_id))
                 raise InvalidFile(where, f"field 'categories': {error}", field_line(text, "categories"))
+        problem = entry_type_problem(paper.type)
+        if problem and (before is None or paper.type != before.type):
+            raise InvalidFile(where, f"field 'type': {problem}", field_line(text, "type"))
         if before is None or paper.all_keys != before.all_keys:
             _check_keys_free(library, paper, session, text)
         if paper.key != session.key:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from litmap.errors import InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
-from litmap.models import Author, Paper, first_problem, validate_citekey
+from litmap.models import Author, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags, validate_citekey
 from litmap.services.citekeys import KeyBook
 from litmap.services.dedupe import library_matcher
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
@@ -178,7 +178,7 @@ class _Admission:
                 raise InvalidOption("key", f"{{option}}: {exc}") from None
         if any(not tag.strip() for tag in options.tags):
             raise InvalidOption("tags", "{option}: a tag cannot be empty")
-        self.tags = [tag.strip() for tag in options.tags]
+        self.tags = spelled_as_in(papers, [tag.strip() for tag in options.tags]) if options.tags else []
 
     def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
         """The "already present" outcome if ``paper`` duplicates a known one (never with --force)."""
@@ -241,7 +241,7 @@ class _Admission:
                 "key": key,
                 "aliases": aliases,
                 "categories": list(dict.fromkeys([*paper.categories, *self.options.categories])),
-                "tags": list(dict.fromkeys([*paper.tags, *self.tags])),
+                "tags": unique_tags([*paper.tags, *self.tags]),
                 "added": paper.added or self.today,
             }
         ), notes
@@ -471,6 +471,9 @@ def _keys_of(item: BibItem) -> list[str]:
 def add_manual(library: Library, entry: ManualEntry, options: IngestOptions | None = None) -> IngestResult:
     """Add one paper typed by hand; nothing is fetched (identifiers are recorded as given)."""
     options = options or IngestOptions()
+    type_problem = entry_type_problem(entry.type) if entry.type else None
+    if type_problem:
+        raise InvalidOption("type", f"{{option}}: {type_problem}")
     try:
         authors = [Author.parse(text) for text in entry.authors]
         paper = Paper(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from litmap.models import Paper
+from litmap.models import Paper, unique_tags
 from litmap.taxonomy import Taxonomy
 
 
@@ -103,7 +103,13 @@ def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
 
 def tag_counts(papers: Iterable[Paper]) -> list[tuple[str, int]]:
     """Every tag in use with the number of papers carrying it, most used first."""
-    return ranked(Counter(tag for paper in papers for tag in paper.tags))
+    counts = Counter(tag for paper in papers for tag in unique_tags(paper.tags))
+    spelled: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for tag, count in counts.most_common():  # one tag whatever its case, spelled as most papers spell it
+        spelling.setdefault(tag.casefold(), tag)
+        spelled[spelling[tag.casefold()]] += count
+    return ranked(spelled)
 
 
 def library_stats(papers: Iterable[Paper], taxonomy: Taxonomy) -> LibraryStats:
