@@ -451,3 +451,16 @@ def test_output_to_a_folder_or_a_missing_folder_is_one_clear_line(invoke, tmp_pa
     assert missing.exit_code == 1
     assert missing.stderr == f"Error: {tmp_path / 'no'}: no such folder\n"
     assert not (tmp_path / "no").exists()
+
+
+def test_a_character_without_a_latex_form_pdflatex_takes_is_named_with_a_hint(  # type: ignore[no-untyped-def]
+    invoke, make_paper_file, empty_library: Path
+) -> None:
+    make_paper_file(empty_library, "li2020", title="Zhongwen 中文 and Fis\u0306er")
+    result = invoke("export", "bibtex")
+    assert result.exit_code == 0
+    assert "Fis\u0306er" not in result.stdout and "Fi{\\u{s}}er" in result.stdout
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("Warning")]
+    assert "2 character(s)" in line and "中 (U+4E2D)" in line and "--ascii" in line
+    ascii_export = invoke("export", "bibtex", "--ascii")
+    assert ascii_export.stdout.isascii() and "Warning" not in ascii_export.stderr

@@ -34,7 +34,7 @@ VARIABLES = {
     "issue": str,
     "number": str,
     "page": str,
-    "edition": str,
+    "edition": (int, str),
     "genre": str,
     "DOI": str,
     "URL": str,
@@ -146,6 +146,37 @@ def test_sentence_case_keeps_math_a_papers_own_braces_and_other_languages() -> N
     paper = Paper(key="k", title=r"The Rank of $K(\pi, 1)$ Spaces in Arabic Texts", protected=["{A}rabic"])
     title = paper_to_csl(paper)["title"]
     assert title == 'The rank of <span class="nocase">K(π, 1)</span> spaces in <span class="nocase">A</span>rabic texts'
+    subtitled = Paper(key="s", title="Intuitionistic Type Theory", extra={"subtitle": "notes by Giovanni Sambin"})
+    assert paper_to_csl(subtitled)["title"] == "Intuitionistic type theory: Notes by giovanni sambin"
+    assert paper_to_csl(Paper(key="u", title="Standard_model_complete"))["title"] == "Standard_model_complete"
     german = Paper(key="g", title="Über Die Theorie", extra={"langid": "ngerman"})
     assert paper_to_csl(german)["title"] == "Über Die Theorie"
     assert paper_to_csl(german.model_copy(update={"extra": {"langid": "english"}}))["title"] == "Über die theorie"
+
+
+def test_an_edition_that_is_a_number_is_numeric_and_reports_and_theses_have_a_genre(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("--library", str(BUNDLED), "export", "csl-json", "purves2001neuroscience", "erhan2009visualizing")
+    assert result.exit_code == 0, result.stderr
+    book, report = sorted(json.loads(result.stdout), key=lambda item: item["id"] != "purves2001neuroscience")
+    assert book["edition"] == 2  # the library says "Second": APA prints "(2nd ed.)"
+    assert (report["type"], report["genre"], report["number"]) == ("report", "Technical report", "1341")
+
+
+def test_editions_and_genres_from_imported_entries(empty_library: Path, invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = tmp_path / "in.bib"
+    bib.write_text(
+        "@book{a, title = {A}, author = {X, Y}, publisher = {P}, year = 2001, edition = {2nd}}\n"
+        "@book{b, title = {B}, author = {X, Y}, publisher = {P}, year = 2001, edition = {Third Edition}}\n"
+        "@book{c, title = {C}, author = {X, Y}, publisher = {P}, year = 2004, edition = {2014}}\n"
+        "@book{d, title = {D}, author = {X, Y}, publisher = {P}, year = 2004, edition = {Revised}}\n"
+        "@techreport{e, title = {E}, author = {X, Y}, institution = {U}, year = 2009, type = {Research Memo}}\n"
+        "@report{f, title = {F}, author = {X, Y}, institution = {U}, year = 2009, type = {techreport}}\n"
+        "@phdthesis{g, title = {G}, author = {X, Y}, school = {S}, year = 2009, type = {Habilitation}}\n",
+        encoding="utf-8",
+    )
+    assert invoke("import", str(bib), "--keep-keys").exit_code == 0
+    items = {i["id"]: i for i in json.loads(invoke("export", "csl-json").stdout)}
+    for item in items.values():
+        check_item(item)
+    assert [items[k]["edition"] for k in "abcd"] == [2, 3, "2014", "Revised"]
+    assert [items[k]["genre"] for k in "efg"] == ["Research Memo", "Technical report", "Habilitation"]

@@ -19,7 +19,7 @@ from litmap.formats.markdown import Anchors, papers_to_markdown
 from litmap.models import Paper
 from litmap.store import Library
 from seed import Seed, parse_seed, readable, squash
-from test_seed_library import seed_pairs
+from test_seed_library import as_dumped, seed_pairs
 
 
 @dataclass
@@ -142,7 +142,7 @@ def test_the_page_follows_the_taxonomy_with_descriptions(library: Library, rende
 
 def test_the_page_shows_every_subsection_paper_pair_of_the_seed(library: Library, rendered: Rendered) -> None:
     seed: Seed = parse_seed()
-    by_abstract = {readable(p.abstract or ""): p for p in library.papers()}
+    by_abstract = {readable(as_dumped(p.abstract or "")): p for p in library.papers()}
     by_title = {p.title: p for p in library.papers()}
     ids = {c.title: c.id for c in library.taxonomy()}
     shown = {(ids[heading.text], by_title[item.title].key) for heading in rendered.headings for item in heading.items}

@@ -214,3 +214,47 @@ def test_biber_validates_the_bundled_export_against_its_data_model(invoke, tmp_p
     assert run.returncode == 0, run.stdout + run.stderr
     assert not re.findall(r"^.*(?:WARN|ERROR).*$", run.stdout + run.stderr, re.MULTILINE)
     assert re.search(r"@article\{olah2020zoom,", (tmp_path / "out.bib").read_text(encoding="utf-8"), re.IGNORECASE)
+
+
+def test_a_utf8_export_with_characters_pdflatex_lacks_compiles(  # type: ignore[no-untyped-def]
+    invoke, make_paper_file, empty_library: Path, tmp_path: Path
+) -> None:
+    journal = {"venue": "Monatshefte für Mathematik", "year": 1931}
+    # A combining breve (what {\u{s}} reads as), a caron pdflatex has no UTF-8 for after a dotless i,
+    # Greek and arrows: pdflatex stops at each of them unless they go out as LaTeX.
+    make_paper_file(
+        empty_library, "fiser2020", title="Breves: \u0131\u030c and α → β", authors=["Fis\u0306er, Jakub"], **journal
+    )
+    make_paper_file(
+        empty_library, "godel1931", title="Über formal unentscheidbare Sätze", authors=["Gödel, Kurt"], **journal
+    )
+    folder = tmp_path / "utf8"
+    folder.mkdir()
+    result = invoke("export", "bibtex", "-o", str(folder / "refs.bib"))
+    assert result.exit_code == 0 and "Warning" not in result.stderr, result.stderr
+    bib = (folder / "refs.bib").read_text(encoding="utf-8")
+    assert "Fi{\\u{s}}er" in bib and "Gödel" in bib  # what pdflatex typesets stays UTF-8
+    (folder / "draft.tex").write_text(NATBIB.replace("CITATIONS", "\\nocite{*}"), encoding="utf-8")
+    compiled = compile_draft(folder, "bibtex")
+    assert_clean(compiled, "bibtex", ["fiser2020", "godel1931"])
+
+
+def test_every_character_litmap_leaves_to_pdflatex_compiles(tmp_path: Path) -> None:
+    from litmap.formats.pdflatex import ACCENTS, ENCODED, TYPESET, pdflatex_form
+
+    def chars(spec: str) -> list[str]:
+        out = []
+        for part in spec.split():
+            first, _, last = part.partition("-")
+            out.extend(chr(c) for c in range(int(first, 16), int(last or first, 16) + 1))
+        return out
+
+    lines = [*chars(TYPESET), *(pdflatex_form(c) for c in chars(ENCODED))]
+    lines += [pdflatex_form(letter + mark) for letter in "aIs" for mark in ACCENTS]
+    assert all(lines)
+    body = "\n".join(f"{line}\\par" for line in lines)
+    (tmp_path / "chars.tex").write_text(
+        f"\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n\\begin{{document}}\n{body}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    run(["pdflatex", "-draftmode", "-interaction=nonstopmode", "-halt-on-error", "chars.tex"], tmp_path)

@@ -18,6 +18,20 @@ MENDED = {"Challengesand": "Challenges and", "correlationn": "correlation"}
 # Seed titles that are not the published title: the seed links Distill's "Activation Atlas" under
 # the title of Google's blog post announcing it.
 RETITLED = {"Exploring Neural Networks with Activation Atlases": "Activation Atlas"}
+# Links the dump shows as arXiv's link text ("this http URL"); the library has the URL the arXiv
+# abstract gives (verified in copies of the arXiv abstracts).
+RESTORED_LINKS = {
+    "github.com/bioinf-jku/SNNs": "this http URL",
+    "https://github.com/Hunter-DDM/knowledge-neurons": "this https URL",
+    "https://github.com/AlignmentResearch/tuned-lens": "this https URL",
+}
+
+
+def as_dumped(abstract: str) -> str:
+    """A library abstract as the seed dump shows it: restored links back to arXiv's link text."""
+    for url, words in RESTORED_LINKS.items():
+        abstract = abstract.replace(url, words)
+    return abstract
 
 
 def mend(text: str) -> str:
@@ -42,7 +56,7 @@ def by_abstract(library: Library) -> dict[str, Paper]:
     papers = {}
     for paper in library.papers():
         assert paper.abstract, f"{paper.key} has no abstract"
-        papers[readable(paper.abstract)] = paper
+        papers[readable(as_dumped(paper.abstract))] = paper
     return papers
 
 

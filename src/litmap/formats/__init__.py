@@ -50,6 +50,8 @@ class ExportContext:
     own_keys: Mapping[str, str] = field(default_factory=dict)
     #: Key -> the reader's own notes (``notes/KEY.md``), read only for a format with a ``notes`` flag on.
     notes: Mapping[str, str] = field(default_factory=dict)
+    #: One-line warnings a format has for the user (printed on stderr after the export is written).
+    warnings: list[str] = field(default_factory=list)
 
     def other_keys(self, key: str) -> list[str]:
         """The keys besides ``key`` that must resolve to its entry: those cited, then its own key.

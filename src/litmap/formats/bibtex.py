@@ -65,7 +65,18 @@ def export_bibtex(papers: Sequence[Paper], context: ExportContext) -> str:
         ascii_only=context.flags.get("ascii", False),
         abstracts=context.flags.get("abstracts", False),
     )
-    return papers_to_bibtex(papers, options, {p.key: context.other_keys(p.key) for p in papers})
+    text = papers_to_bibtex(papers, options, {p.key: context.other_keys(p.key) for p in papers})
+    if not options.ascii_only and not text.isascii():
+        from litmap.formats.pdflatex import untypeset
+
+        left = untypeset(text)
+        if left:
+            shown = ", ".join(f"{c} (U+{ord(c[0]):04X})" for c in left[:5]) + (", ..." if len(left) > 5 else "")
+            context.warnings.append(
+                f"{len(left)} character(s) with no LaTeX form pdflatex typesets stay UTF-8: {shown};"
+                " compile with xelatex/lualatex (biblatex), or export with --ascii"
+            )
+    return text
 
 
 def papers_to_bibtex(

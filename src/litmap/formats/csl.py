@@ -9,6 +9,7 @@ macros) read as text. Titles go in sentence case, with protected words in nocase
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -39,7 +40,26 @@ CSL_TYPES = {
     "unpublished": "manuscript",
     "online": "webpage",
 }
-_THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+#: Entry types whose kind of work APA prints (``genre``) when the entry names none in its ``type`` field.
+_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "techreport": "Technical report"}
+#: biblatex's localisation keys for the ``type`` field, as the words they print.
+_TYPE_KEYS = {
+    "techreport": "Technical report",
+    "resreport": "Research report",
+    "phdthesis": "PhD thesis",
+    "mathesis": "Master's thesis",
+    "candthesis": "Candidate thesis",
+}
+_ORDINALS = {
+    word: number
+    for number, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        start=1,
+    )
+}
+_EDITION = re.compile(r"(?i)(?P<number>\d+)(?:st|nd|rd|th)?\.?|(?P<word>[a-z]+)")
+_EDITION_WORD = re.compile(r"(?i)\s*(?:ed\.?|edn\.?|edition)$")
 _PUBLISHER_VENUE = {"book", "report", "thesis"}
 
 
@@ -69,7 +89,9 @@ def paper_to_csl(
     web = web_venues if web_venues is not None else {v.casefold() for v in DEFAULT_WEB_VENUES}
     csl_type = _csl_type(paper, web)
     language = paper.extra.get("langid") or paper.extra.get("language")
-    title = csl_title(paper.title, protected or ProtectedTerms(), paper.protected, language)
+    subtitle = paper.extra.get("subtitle")  # biblatex's: pandoc joins it to the title the same way
+    full = f"{paper.title}: {subtitle}" if subtitle else paper.title
+    title = csl_title(full, protected or ProtectedTerms(), paper.protected, language)
     item: dict[str, Any] = {"id": paper.key, "type": csl_type, "title": title}
     if paper.authors:
         item["author"] = [_name(a) for a in paper.authors]
@@ -94,14 +116,15 @@ def paper_to_csl(
         item["publisher"] = publisher
     if "address" in paper.extra:
         item["publisher-place"] = paper.extra["address"]
-    if paper.type in _THESIS_GENRE:
-        item["genre"] = _THESIS_GENRE[paper.type]
+    genre = _genre(paper)
+    if genre:
+        item["genre"] = genre
     if paper.volume:
         item["volume"] = paper.volume
     if paper.pages:
         item["page"] = page_range(paper.pages, dash="-")
     if "edition" in paper.extra:
-        item["edition"] = paper.extra["edition"]
+        item["edition"] = csl_edition(paper.extra["edition"])
     if paper.doi:
         item["DOI"] = paper.doi
     url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
@@ -110,6 +133,27 @@ def paper_to_csl(
     if paper.abstract:
         item["abstract"] = readable(paper.abstract)
     return item
+
+
+def csl_edition(edition: str) -> int | str:
+    """An edition as CSL wants it: a number when it is one (``2``, ``2nd``, ``Second``, ``2nd ed.``), so
+    styles print "2nd ed."; anything else (``Revised``, ``2014``: an edition named by its year) as text."""
+    text = _EDITION_WORD.sub("", readable(edition).strip())
+    match = _EDITION.fullmatch(text)
+    if match and match["number"] and 0 < int(match["number"]) < 1000:  # not an edition named by its year
+        return int(match["number"])
+    if match and match["word"] and match["word"].lower() in _ORDINALS:
+        return _ORDINALS[match["word"].lower()]
+    return readable(edition)
+
+
+def _genre(paper: Paper) -> str | None:
+    """The kind of work: the entry's own ``type`` field (a biblatex key read as its words), else the
+    entry type's (technical report, PhD or Master's thesis)."""
+    own = paper.extra.get("bibtex-type", "").strip()
+    if own:
+        return _TYPE_KEYS.get(own.lower(), readable(own))
+    return _GENRE.get(paper.type)
 
 
 def _csl_type(paper: Paper, web: set[str]) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 from litmap.errors import InvalidValue
 from litmap.formats import ExportContext
 from litmap.formats.bibtex import BibtexOptions, paper_to_bibtex
+from litmap.formats.latex_text import readable
 from litmap.formats.outline import (
     UNCATEGORISED,
     page_of,
@@ -153,7 +154,7 @@ def _section_html(
 def _paper_html(paper: Paper, entry: str | None) -> str:
     """One paper: linked title, authors, year, venue, tags, links, abstract and BibTeX behind disclosure buttons."""
     link = paper_link(paper)
-    title = escape(paper.title)
+    title = escape(readable(paper.title))
     out = [f'<li class="paper" data-key="{escape(paper.key)}">']
     linked = f'<a href="{escape(link)}">{title}</a>' if link else title
     out.append(f'<p class="title">{linked}</p>')
@@ -168,7 +169,7 @@ def _paper_html(paper: Paper, entry: str | None) -> str:
     if paper.year:
         meta.append(f'<span class="year">{paper.year}</span>')
     if paper.venue:
-        meta.append(f'<cite class="venue">{escape(paper.venue)}</cite>')
+        meta.append(f'<cite class="venue">{escape(readable(paper.venue))}</cite>')
     if meta:
         out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if paper.tags:
@@ -178,7 +179,7 @@ def _paper_html(paper: Paper, entry: str | None) -> str:
         out.append('<p class="links">' + " ".join(f'<a href="{escape(u)}">{label}</a>' for label, u in links) + "</p>")
     if paper.abstract:
         out.append('<div class="abstract">' + _toggle("Abstract"))
-        out.append(_paragraphs(paper.abstract, "abstract-text", hidden=True) + "</div>")
+        out.append(_paragraphs(readable(paper.abstract), "abstract-text", hidden=True) + "</div>")
     if entry:
         out.append('<div class="bibtex">' + _toggle("BibTeX") + '<div class="bibtex-entry" hidden>')
         out.append(f"<pre><code>{escape(entry.rstrip())}</code></pre>")

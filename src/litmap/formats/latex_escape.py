@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from litmap.formats.latex_islands import balanced, latex_balanced, latex_islands
+from litmap.formats.pdflatex import CLUSTER, UNTYPESET, pdflatex_form
 
 #: LaTeX's ten special characters and how a field writes them.
 SPECIALS = {
@@ -43,12 +44,13 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
     BibTeX cannot pair (or ``keep_latex`` is false): then everything is escaped.
 
     Without ``ascii_only`` non-ASCII characters stay UTF-8 (biber, and LaTeX's default UTF-8 input,
-    read them). With it, accents become ``{\\'e}``, dashes ``{\\textemdash}``, and a character with no
-    LaTeX form its closest ASCII spelling (anyascii), so classic 8-bit ``bibtex`` sorts and
-    abbreviates correctly.
+    read them), except those pdflatex cannot typeset, which become LaTeX where they have a form
+    pdflatex takes (:mod:`litmap.formats.pdflatex`: ``s`` + combining breve -> ``{\\u{s}}``). With it,
+    accents become ``{\\'e}``, dashes ``{\\textemdash}``, and a character with no LaTeX form its closest ASCII
+    spelling (anyascii), so classic 8-bit ``bibtex`` sorts and abbreviates correctly.
     """
     text = unicodedata.normalize("NFC", text)
-    if not ascii_only and not _ANY_SPECIAL.search(text):
+    if not ascii_only and not _ANY_SPECIAL.search(text) and (text.isascii() or not UNTYPESET.search(text)):
         return text
     if keep_latex and ("$" in text or "\\" in text):
         pieces = latex_islands(text)
@@ -61,7 +63,13 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
 
 def _escape_text(text: str, ascii_only: bool) -> str:
     specials = BALANCED_SPECIALS if balanced(text) else SPECIALS
-    return "".join(_escape_char(c, ascii_only, specials) for c in text)
+    if text.isascii() or not UNTYPESET.search(text):
+        return "".join(_escape_char(c, ascii_only, specials) for c in text)
+    out: list[str] = []
+    for cluster in CLUSTER.findall(text):  # a character with its combining marks
+        form = pdflatex_form(cluster) if (len(cluster) > 1 or not ascii_only) and UNTYPESET.search(cluster) else None
+        out.append(form or "".join(_escape_char(c, ascii_only, specials) for c in cluster))
+    return "".join(out)
 
 
 def _escape_char(char: str, ascii_only: bool, specials: dict[str, str]) -> str:

@@ -197,13 +197,27 @@ def _math_reader() -> Any:
     return LatexNodes2Text(math_mode="text")
 
 
+#: arXiv's listings show a URL in an abstract as the words "this http URL" (the link behind them).
+_ARXIV_LINK_TEXT = re.compile(r"\bthis https? URL\b")
+ARXIV_LINK_WORDS = "the link on the paper's arXiv page"
+#: Text typed as LaTeX: a macro, an escaped special character or ``quotes''.
+_TYPED_AS_LATEX = re.compile(r"\\[A-Za-z%&$#_{}]|``")
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
 @lru_cache(maxsize=16384)
 def readable(text: str) -> str:
-    """Text for a reader (Markdown, CSL): what the library keeps as LaTeX turned into plain text.
+    """Text for a reader (Markdown, HTML, CSL): what the library keeps as LaTeX turned into plain text.
 
-    Math becomes its Unicode reading (``$x\\Phi(x)$`` -> xΦ(x)), ``\\url{u}`` u, ``\\href{u}{t}`` t,
-    a citation command goes, any other macro its text (or its name, when it has none).
+    Text typed as LaTeX (an arXiv abstract: ``\\emph{x}``, ````quotes''``, ``\\%``, ``~``) is decoded;
+    math becomes its Unicode reading (``$x\\Phi(x)$`` -> xΦ(x)), ``\\url{u}`` u, ``\\href{u}{t}`` t,
+    a citation command goes, any other macro its text (or its name, when it has none). arXiv's
+    "this http URL" (a link lost on copying) says where the link is instead.
     """
+    if "this http" in text:
+        text = _ARXIV_LINK_TEXT.sub(ARXIV_LINK_WORDS, text)
+    if ("\\" in text or "``" in text) and _TYPED_AS_LATEX.search(text):
+        text = latex_to_paragraphs(_BARE_AMPERSAND.sub(r"\\&", text))
     if "$" not in text and "\\" not in text:
         return text
     out: list[str] = []

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from litmap.formats.protect import ProtectedTerms
 
 #: pandoc's chunks: runs of letters and digits, of spaces, of punctuation; any other character alone.
-_CHUNK = re.compile(r"[^\W_]+|\s+|[^\w\s]")
+_CHUNK = re.compile(r"[^\W_]+|\s+|.", re.DOTALL)
 _SENTENCE_END = frozenset(".?!:")
 _WORD_BREAK = frozenset("-/\u2013\u2014")
 _START, _WORD, _END, _AFTER_WORD = range(4)

@@ -113,7 +113,9 @@ def export_papers(
         own_keys=dict(scope.own_keys),
         notes=_notes(library, scope.papers) if (flags or {}).get("notes") else {},
     )
-    return Exported(chosen.renderer()(scope.papers, context), scope)
+    text = chosen.renderer()(scope.papers, context)
+    scope.warnings.extend(context.warnings)
+    return Exported(text, scope)
 
 
 def _notes(library: Library, papers: Sequence[Paper]) -> dict[str, str]:
