@@ -3,10 +3,10 @@
 With LaTeX's default UTF-8 input and ``\\usepackage[T1]{fontenc}``, pdflatex knows the characters
 its encoding files declare (``utf8enc.dfu``: Latin letters with accents, dashes, quotes, €, ™...) and
 stops with "Unicode character … not set up for use with LaTeX" at any other, such as a combining
-breve (``s`` + U+0306, the UTF-8 reading of ``\\u{s}``), ``ǎ``, ``α`` or ``→``. :data:`TYPESET` lists
+breve (``s`` + U+0306, the UTF-8 reading of ``\\u{s}``), ``α``, ``∗`` or ``中``. :data:`TYPESET` lists
 the first kind (every character of ``utf8enc.dfu`` but Cyrillic, which needs T2A); the others are
 written as LaTeX: a letter with combining accents as accent commands (``{\\u{s}}``, ``{\\v{a}}``), the
-characters in :data:`ENCODED` as pylatexenc writes them (``{\\ensuremath{\\alpha}}``), each form
+Greek letters (:data:`ENCODED`) as pylatexenc writes them (``{\\ensuremath{\\alpha}}``), each form
 compiled by pdflatex with T1 (tests/test_latex.py checks both tables). Any other character has no
 LaTeX form pdflatex takes, and stays as it is.
 """
@@ -37,16 +37,10 @@ TYPESET = (
     "2103 2116-2117 211E 2120 2122 2126-2127 212E 2190-2193 2329-232A 2422-2423 25E6 25EF 266A 27E8-27E9 "
     "3008-3009 FB00-FB06 FEFF"
 )
-#: Characters whose pylatexenc form pdflatex compiles with T1 (Greek, math symbols, spaces...).
-ENCODED = (
-    "0138 02B7 02BC 02DA 037E 0387 0391-03A1 03A3-03A9 03B1-03C9 03D1 03D5-03D6 03F1 03F5 1FBE 1FEF 1FFD "
-    "2000-200A 2024-2025 2032-2034 2057 205F 2070-2071 2074-208E 2090-2093 2095-209C 2109-210A 210E-210F "
-    "2113 2118 212A 212F 2134-2135 2194-2199 21A6 21A9-21AA 21BC-21BD 21C0-21C1 21CC 21D0-21D5 2200 "
-    "2202-2203 2206-2208 220A-220B 220D 220F-2213 2215 2217-221E 2220 2223 2225 2227-222B 222E 2236-2237 "
-    "223A 223C 2240 2243 2245 2248 224D 2250 2254-2255 2261 2264-2265 226A-226B 227A-227D 2282-2283 "
-    "2286-2287 228E 2291-2299 22A2-22A5 22C0-22C6 22C8 22EE-22EF 22F1 2308-230B 2316 2322-2323 23B0-23B1 "
-    "25AD 25B3 25B9 25BD 25C3 25CB 2662 27F5-27FA 27FC 2993 2A3F 2A6E 2A75 2AAF-2AB0 2AFD"
-)
+#: Greek letters, which pylatexenc writes as math pdflatex compiles with T1 (``{\\ensuremath{\\alpha}}``)
+#: and LaTeX-decoding readers give back. Other symbols pylatexenc has forms for (``∗``, ``√``, spaces)
+#: are read back as other characters (``*``), so they stay UTF-8.
+ENCODED = "0393-0394 0398 039B 039E 03A0 03A3 03A5-03A6 03A8-03A9 03B1-03BE 03C0-03C9 03D1 03D5-03D6 03F1 03F5"
 #: Text pdflatex cannot typeset as it is: a character neither ASCII nor in :data:`TYPESET`.
 UNTYPESET = re.compile("[^\x00-\x7f" + _ranges(TYPESET) + "]")
 _ENCODED = re.compile("[" + _ranges(ENCODED) + "]")
