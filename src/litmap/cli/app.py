@@ -7,6 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer import _click
 from typer.core import TyperGroup
 
 from litmap import __version__
@@ -54,6 +55,8 @@ class LitmapGroup(TyperGroup):
                 return super().invoke(ctx)
             finally:
                 _warn_about_unreadable_files()
+        except _click.exceptions.UsageError as exc:
+            raise usage_error(exc, ctx) from None
         except LitmapError as exc:
             if os.environ.get("LITMAP_DEBUG") == "1":
                 raise
@@ -66,17 +69,37 @@ class LitmapGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         from litmap.cli.params import use_plain_conversion
+        from litmap.cli.usage import readable_params
 
         use_plain_conversion(self, ctx)  # no pydantic just to read --library (see litmap.cli.params)
-        return super().parse_args(ctx, args)
+        readable_params(self, ctx)
+        try:
+            return super().parse_args(ctx, args)
+        except _click.exceptions.UsageError as exc:
+            raise usage_error(exc) from None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         from litmap.cli.params import use_plain_conversion
+        from litmap.cli.usage import readable_params
 
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             use_plain_conversion(command, ctx)
+            readable_params(command, ctx)
         return command
+
+
+def usage_error(error: Any, ctx: Any = None) -> Exception:
+    """Print a usage error as one line plus the usage hint; return the Exit (status 2) to raise.
+
+    "No arguments: show the help" is left to typer (it prints the help).
+    """
+    if isinstance(error, _click.exceptions.NoArgsIsHelpError) or os.environ.get("LITMAP_DEBUG") == "1":
+        return error
+    from litmap.cli.usage import USAGE_EXIT, say_usage_error
+
+    say_usage_error(error, ctx)
+    return typer.Exit(USAGE_EXIT)
 
 
 app = typer.Typer(
