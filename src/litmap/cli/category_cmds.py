@@ -6,6 +6,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import LitmapGroup, app
+from litmap.cli.complete import complete_categories
 
 if TYPE_CHECKING:
     from litmap.services.curation import CategoryReport
@@ -43,7 +44,14 @@ def add(
     category_id: Annotated[str, typer.Argument(metavar="ID", help="New id: lower-case letters, digits, hyphens.")],
     title: Annotated[str, typer.Option("--title", "-t", help="Title shown in the tree and exports.")],
     parent: Annotated[
-        str | None, typer.Option("--parent", "-p", metavar="ID", help="Parent category (default: top level).")
+        str | None,
+        typer.Option(
+            "--parent",
+            "-p",
+            metavar="ID",
+            help="Parent category (default: top level).",
+            autocompletion=complete_categories,
+        ),
     ] = None,
     description: Annotated[str | None, typer.Option("--description", "-d", help="A paragraph about it.")] = None,
 ) -> None:
@@ -62,7 +70,7 @@ def add(
     "  litmap category rename attribution feature-attribution --title 'Feature Attribution'",
 )
 def rename(
-    old: Annotated[str, typer.Argument(metavar="OLD", help="Current category id.")],
+    old: Annotated[str, typer.Argument(metavar="OLD", help="Current category id.", autocompletion=complete_categories)],
     new: Annotated[str, typer.Argument(metavar="NEW", help="New category id.")],
     title: Annotated[str | None, typer.Option("--title", "-t", help="A new title too.")] = None,
 ) -> None:
@@ -80,8 +88,16 @@ def rename(
     "  litmap category move scalability --top",
 )
 def move(
-    category_id: Annotated[str, typer.Argument(metavar="ID", help="Category to move (its subtree comes along).")],
-    parent: Annotated[str | None, typer.Option("--parent", "-p", metavar="P", help="The new parent.")] = None,
+    category_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Category to move (its subtree comes along).", autocompletion=complete_categories
+        ),
+    ],
+    parent: Annotated[
+        str | None,
+        typer.Option("--parent", "-p", metavar="P", help="The new parent.", autocompletion=complete_categories),
+    ] = None,
     top: Annotated[bool, typer.Option("--top", help="Make it a top-level category.")] = False,
 ) -> None:
     """Move a category (with its subcategories) under another parent; refuses cycles."""
@@ -100,7 +116,9 @@ def move(
     "  litmap category remove scalability --reassign challenges-and-criticisms",
 )
 def remove(
-    category_id: Annotated[str, typer.Argument(metavar="ID", help="Category to remove.")],
+    category_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Category to remove.", autocompletion=complete_categories)
+    ],
     reassign: Annotated[
         str | None,
         typer.Option("--reassign", metavar="OTHER", help="Hand its papers and subcategories to OTHER."),
@@ -119,7 +137,7 @@ def remove(
     epilog="[bold]Examples[/]\n\n  litmap category show superposition\n\n  litmap category show attribution --json",
 )
 def show(
-    category_id: Annotated[str, typer.Argument(metavar="ID", help="Category id.")],
+    category_id: Annotated[str, typer.Argument(metavar="ID", help="Category id.", autocompletion=complete_categories)],
     as_json: Annotated[
         bool, typer.Option("--json", help="The category, its subcategories and papers as JSON.")
     ] = False,

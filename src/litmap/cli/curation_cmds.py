@@ -7,6 +7,7 @@ from typer.core import TyperCommand
 
 from litmap.cli import state
 from litmap.cli.app import app, fail
+from litmap.cli.complete import complete_categories, complete_keys, complete_tag_args
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
@@ -23,6 +24,17 @@ class SignedArgsCommand(TyperCommand):
     is not one of the command's own options (or its value) is moved after ``--``, where click takes
     everything as positional. Unknown ``--long`` options still get click's usual error.
     """
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """Completing ``-to`` offers the tags to remove (``-to-read``) besides the options."""
+        found = super().shell_complete(ctx, incomplete)
+        if incomplete.startswith("-") and not incomplete.startswith("--"):
+            from typer._click.shell_completion import CompletionItem
+
+            from litmap.cli.complete import complete_tag_args
+
+            found += [CompletionItem(value, help=help) for value, help in complete_tag_args(ctx, incomplete)]
+        return found
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         arity: dict[str, int] = {}
@@ -79,13 +91,26 @@ def tag(
             metavar="KEY|+TAG|-TAG",
             help="Citekeys (- reads them from stdin, one per line), then +TAG to add a tag, -TAG to remove one.",
             show_default=False,
+            autocompletion=complete_tag_args,
         ),
     ] = None,
     category: Annotated[
-        list[str] | None, typer.Option("--category", metavar="ID", help="File the papers under ID (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--category",
+            metavar="ID",
+            help="File the papers under ID (repeatable).",
+            autocompletion=complete_categories,
+        ),
     ] = None,
     uncategory: Annotated[
-        list[str] | None, typer.Option("--uncategory", metavar="ID", help="Take the papers out of ID (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--uncategory",
+            metavar="ID",
+            help="Take the papers out of ID (repeatable).",
+            autocompletion=complete_categories,
+        ),
     ] = None,
     rename: Annotated[
         tuple[str, str] | None,
@@ -144,7 +169,12 @@ def tags(
 )
 def rm(
     keys: Annotated[
-        list[str], typer.Argument(metavar="KEY...", help="Citekeys of the papers to remove (- reads them from stdin).")
+        list[str],
+        typer.Argument(
+            metavar="KEY...",
+            help="Citekeys of the papers to remove (- reads them from stdin).",
+            autocompletion=complete_keys,
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
@@ -201,7 +231,7 @@ def run_editor(path: "Path") -> None:
     "Saving a changed key renames the file; an invalid edit is shown and offered again, or discarded."
 )
 def edit(
-    key: Annotated[str, typer.Argument(help="Citekey of the paper to edit.")],
+    key: Annotated[str, typer.Argument(help="Citekey of the paper to edit.", autocompletion=complete_keys)],
 ) -> None:
     """Edit a paper's file in $EDITOR; it is validated before the library keeps it."""
     import shutil

@@ -10,6 +10,7 @@ import typer.main
 
 from litmap.cli import state
 from litmap.cli.app import LitmapGroup, app, bundled_hint, fail
+from litmap.cli.complete import complete_categories, complete_keys, complete_tags
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ SELECTION_OPTIONS = (
                 help="Citekeys to export (old keys left by merges resolve); - reads keys from stdin. "
                 "Default: all papers.",
                 show_default=False,
+                autocompletion=complete_keys,
             ),
         ],
     ),
@@ -119,10 +121,19 @@ SELECTION_OPTIONS = (
     ),
     _option(
         "category",
-        Annotated[str | None, typer.Option("--category", "-c", help="Only this category and its subcategories.")],
+        Annotated[
+            str | None,
+            typer.Option(
+                "--category", "-c", help="Only this category and its subcategories.", autocompletion=complete_categories
+            ),
+        ],
     ),
     _option(
-        "tag", Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).")]
+        "tag",
+        Annotated[
+            list[str] | None,
+            typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).", autocompletion=complete_tags),
+        ],
     ),
     _option(
         "query",

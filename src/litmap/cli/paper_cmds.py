@@ -7,6 +7,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_categories, complete_keys, complete_tags
 from litmap.cli.plain import is_terminal, warn_left_out
 
 if TYPE_CHECKING:
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 
 @app.command(epilog="[bold]Examples[/]\n\n  litmap show elhage2022toy\n\n  litmap show elhage2022toy --json")
 def show(
-    keys: Annotated[list[str], typer.Argument(help="Citekey(s) of the paper(s) to show.")],
+    keys: Annotated[
+        list[str], typer.Argument(help="Citekey(s) of the paper(s) to show.", autocompletion=complete_keys)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="The paper record(s) as JSON.")] = False,
 ) -> None:
     """Show everything about a paper."""
@@ -47,10 +50,14 @@ def show(
 )
 def list_papers(
     category: Annotated[
-        str | None, typer.Option("--category", "-c", help="Only this category and its subcategories.")
+        str | None,
+        typer.Option(
+            "--category", "-c", help="Only this category and its subcategories.", autocompletion=complete_categories
+        ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only papers with this tag (repeatable).", autocompletion=complete_tags),
     ] = None,
     year: Annotated[
         str | None, typer.Option("--year", "-y", help="A year or a range: 2022, 2020..2023, 2020.., ..2019.")

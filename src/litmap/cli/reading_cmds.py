@@ -6,6 +6,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_keys
 
 
 def run_opener(target: str) -> None:
@@ -47,7 +48,7 @@ def run_opener(target: str) -> None:
     "$LITMAP_OPENER, when set, is the program that opens it.",
 )
 def open_paper(
-    key: Annotated[str, typer.Argument(help="Citekey of the paper to open.")],
+    key: Annotated[str, typer.Argument(help="Citekey of the paper to open.", autocompletion=complete_keys)],
     pdf: Annotated[bool, typer.Option("--pdf", help="The attached PDF.")] = False,
     url: Annotated[bool, typer.Option("--url", help="The paper's URL.")] = False,
     doi: Annotated[bool, typer.Option("--doi", help="The DOI, through the doi.org resolver.")] = False,
@@ -76,7 +77,7 @@ def open_paper(
     "Notes live in notes/KEY.md in the library, as Markdown; `litmap search note:WORD` finds them.",
 )
 def note(
-    key: Annotated[str, typer.Argument(help="Citekey of the paper.")],
+    key: Annotated[str, typer.Argument(help="Citekey of the paper.", autocompletion=complete_keys)],
     print_only: Annotated[bool, typer.Option("--print", help="Print the notes instead of editing them.")] = False,
 ) -> None:
     """Write your own notes on a paper, in $VISUAL or $EDITOR."""
@@ -100,7 +101,7 @@ def note(
     "The file is stored as files/KEY.pdf in the library ([files] folder in litmap.toml names another folder).",
 )
 def attach(
-    key: Annotated[str, typer.Argument(help="Citekey of the paper.")],
+    key: Annotated[str, typer.Argument(help="Citekey of the paper.", autocompletion=complete_keys)],
     file: Annotated[str, typer.Argument(metavar="FILE", help="The file to attach (a PDF, usually).")],
     move: Annotated[bool, typer.Option("--move", help="Move the file into the library.")] = False,
     copy: Annotated[bool, typer.Option("--copy", help="Copy the file into the library (the default).")] = False,

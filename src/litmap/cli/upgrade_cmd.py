@@ -6,6 +6,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_categories, complete_keys
 
 if TYPE_CHECKING:
     from litmap.services.upgrade import Finding
@@ -54,11 +55,15 @@ def render_finding(finding: "Finding") -> list[str]:
 )
 def upgrade(
     keys: Annotated[
-        list[str] | None, typer.Argument(metavar="KEY...", help="Papers to upgrade (- reads stdin).")
+        list[str] | None,
+        typer.Argument(metavar="KEY...", help="Papers to upgrade (- reads stdin).", autocompletion=complete_keys),
     ] = None,
     all_papers: Annotated[bool, typer.Option("--all", help="Every preprint in the library.")] = False,
     category: Annotated[
-        str | None, typer.Option("--category", "-c", metavar="ID", help="The preprints of this category.")
+        str | None,
+        typer.Option(
+            "--category", "-c", metavar="ID", help="The preprints of this category.", autocompletion=complete_categories
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply the changes found.")] = False,
