@@ -355,16 +355,23 @@ def test_service_reports_progress_and_dates_new_papers(empty_library: Path) -> N
             for i in range(1, 4)
         }
     )
-    ticks: list[tuple[int, int]] = []
+    ticks: list[tuple[str, int, int | None, str]] = []
     result = add_identifiers(
         Library(empty_library),
         [("arxiv", "2101.00001"), ("arxiv", "2101.00002"), ("auto", "2101.00003"), ("arxiv", "2101.00009")],
         IngestOptions(tags=("batch",), today=dt.date(2030, 1, 2)),
         sources={"arxiv": stub},
-        progress=lambda done, total: ticks.append((done, total)),
+        progress=lambda step: ticks.append((step.phase, step.done, step.total, step.about)),
     )
     assert stub.asked == [["2101.00001", "2101.00002", "2101.00003", "2101.00009"]]
-    assert ticks == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert ticks == [
+        ("fetching", 0, 4, "2101.00001, 2101.00002 and 2 more"),
+        ("fetching", 1, 4, "2101.00002, 2101.00003 and 1 more"),
+        ("fetching", 2, 4, "2101.00003 and 2101.00009"),
+        ("fetching", 3, 4, "2101.00009"),
+        ("fetching", 4, 4, ""),
+        ("writing", 3, 3, ""),
+    ]
     assert [o.status for o in result.outcomes] == ["added", "added", "added", "failed"]
     assert {p.added for p in papers(empty_library).values()} == {dt.date(2030, 1, 2)}
     assert sorted(papers(empty_library)) == ["doe2021paper", "doe2021paperb", "doe2021paperc"]

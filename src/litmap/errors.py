@@ -80,3 +80,14 @@ def did_you_mean(suggestions: list[str]) -> str:
     quoted = [repr(s) for s in suggestions]
     joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
     return f"; did you mean {joined}?"
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run part way; ``kept`` says what it had written by then (``42 of 100 added``).
+
+    A KeyboardInterrupt still, so that whatever catches Ctrl-C catches this too.
+    """
+
+    def __init__(self, kept: str) -> None:
+        self.kept = kept
+        super().__init__(kept)

@@ -57,6 +57,10 @@ class LitmapGroup(TyperGroup):
                 _warn_about_unreadable_files()
         except _click.exceptions.UsageError as exc:
             raise usage_error(exc, ctx) from None
+        except (KeyboardInterrupt, typer.Abort) as exc:  # Ctrl-C (at a prompt: Abort)
+            if os.environ.get("LITMAP_DEBUG") == "1":
+                raise
+            raise interrupted(exc) from None
         except LitmapError as exc:
             if os.environ.get("LITMAP_DEBUG") == "1":
                 raise
@@ -87,6 +91,24 @@ class LitmapGroup(TyperGroup):
             use_plain_conversion(command, ctx)
             readable_params(command, ctx)
         return command
+
+
+def interrupted(error: BaseException) -> typer.Exit:
+    """Say in one line what an interrupted command kept; return the Exit (status 130, as shells use) to raise."""
+    from litmap.errors import Interrupted
+    from litmap.store.files import committed_changes
+
+    if isinstance(error, Interrupted):
+        kept = error.kept
+    elif committed_changes():
+        kept = "the changes made before it were written"
+    else:
+        kept = "nothing written"
+    # On a terminal the line starts afresh: over the echoed ^C (and a question left unanswered).
+    fresh = "\r\x1b[2K" if sys.stderr.isatty() else ""
+    sys.stderr.write(f"{fresh}interrupted: {kept}\n")
+    sys.stderr.flush()
+    return typer.Exit(130)
 
 
 def usage_error(error: Any, ctx: Any = None) -> Exception:
@@ -158,6 +180,9 @@ def _warn_about_unreadable_files() -> None:
 
 
 def _say_waiting(root: object) -> None:
+    from litmap.cli.progress import clear_activity_line
+
+    clear_activity_line()
     sys.stderr.write(f"waiting for another litmap writing to this library ({root})…\n")
     sys.stderr.flush()
 

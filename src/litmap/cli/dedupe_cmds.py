@@ -6,6 +6,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_keys
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -104,6 +105,7 @@ def dedupe(
             "--not",
             metavar="KEY KEY",
             help="Record that two look-alike papers are different works (in distinct.toml) and exit.",
+            autocompletion=complete_keys,
         ),
     ] = None,
     merge: Annotated[bool, typer.Option("--merge", help="Merge each group, asking first.")] = False,
@@ -153,23 +155,30 @@ def dedupe(
 
 def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> None:
     from litmap.cli.render import console, emit_json
+    from litmap.errors import Interrupted
     from litmap.services.dedupe import merge_in_library
+    from litmap.store.files import interrupts_held
 
     library = state.library()
     results = []
-    for number, group in enumerate(groups, 1):
-        keep = group.papers[0].key
-        if ask:
-            console.print(_group_table(number, group))
-            if not typer.confirm(f"Merge these {len(group.papers)} records into {keep}?", default=False):
-                console.print("Skipped.\n")
-                continue
-        # The group comes from the matcher, which never joins papers recorded as distinct.
-        result = merge_in_library(library, group.papers, keep, force=True)
-        results.append(result)
-        if not as_json:
-            console.print(_merged_line(result))
-        _print_dropped(result)
+    try:
+        for number, group in enumerate(groups, 1):
+            keep = group.papers[0].key
+            if ask:
+                console.print(_group_table(number, group))
+                if not typer.confirm(f"Merge these {len(group.papers)} records into {keep}?", default=False):
+                    console.print("Skipped.\n")
+                    continue
+            # The group comes from the matcher, which never joins papers recorded as distinct.
+            with interrupts_held():  # a merge is written whole, and counted
+                results.append(merge_in_library(library, group.papers, keep, force=True))
+            if not as_json:
+                console.print(_merged_line(results[-1]))
+            _print_dropped(results[-1])
+    except (KeyboardInterrupt, typer.Abort):
+        if not results:
+            raise KeyboardInterrupt from None
+        raise Interrupted(f"{len(results)} of {len(groups)} groups merged") from None
     if as_json:
         emit_json([_merge_json(r) for r in results])
     else:
@@ -187,10 +196,16 @@ def _merge_groups(groups: list["DuplicateGroup"], as_json: bool, ask: bool) -> N
     "  litmap merge elhage2022toy elhage2022toyb --force  merge even a pair seen as two papers"
 )
 def merge(
-    keys: Annotated[list[str], typer.Argument(help="Citekeys of the records to merge (two or more).")],
+    keys: Annotated[
+        list[str], typer.Argument(help="Citekeys of the records to merge (two or more).", autocompletion=complete_keys)
+    ],
     keep: Annotated[
         str | None,
-        typer.Option("--keep", help="The key to keep (default: the first given); the others become aliases."),
+        typer.Option(
+            "--keep",
+            help="The key to keep (default: the first given); the others become aliases.",
+            autocompletion=complete_keys,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The merged paper and what was removed, as JSON.")] = False,
     force: Annotated[

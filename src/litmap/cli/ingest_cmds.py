@@ -1,10 +1,9 @@
 """Commands that bring papers in: add (arXiv id, DOI, BibTeX, by hand), import (a whole .bib file)."""
 
-import contextlib
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,21 +11,28 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_categories, complete_tags
+from litmap.cli.progress import Activity
 
 if TYPE_CHECKING:
-    from litmap.services.ingest import IngestOptions, IngestResult, Outcome, ProgressHook
+    from litmap.services.ingest import IngestOptions, IngestResult, Outcome
 
-#: Imports smaller than this finish before a bar would be worth drawing.
-IMPORT_BAR_THRESHOLD = 200
 #: An import names its new papers one per line up to this many; beyond, it only counts them.
 LIST_ADDED_UP_TO = 20
 
 CategoryOption = Annotated[
     list[str] | None,
-    typer.Option("--category", "-c", metavar="ID", help="Put the new papers in this category (repeatable)."),
+    typer.Option(
+        "--category",
+        "-c",
+        metavar="ID",
+        help="Put the new papers in this category (repeatable).",
+        autocompletion=complete_categories,
+    ),
 ]
 TagOption = Annotated[
-    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="Tag the new papers (repeatable).")
+    list[str] | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="Tag the new papers (repeatable).", autocompletion=complete_tags),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="The outcome as JSON: added, present, failed.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
@@ -190,8 +196,8 @@ def add(
 
         if ids or bibtex is not None:
             raise typer.BadParameter("give PDFs or identifiers, not both", param_hint="ID")
-        with _progress_bar(2) as hook:
-            result = add_pdfs(state.library(), [Path(p) for p in pdfs], options, progress=hook)
+        with Activity() as activity:
+            result = add_pdfs(state.library(), [Path(p) for p in pdfs], options, progress=activity)
     else:
         used = [name for name, value in by_hand.items() if value]
         if used:
@@ -201,11 +207,11 @@ def add(
                 raise typer.BadParameter("give either --bibtex or identifiers, not both", param_hint="--bibtex")
             library = state.library()
             text, name = _read_bibtex_argument(bibtex)
-            with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
-                result = import_bibtex(library, text, name, options, progress=hook)
+            with Activity() as activity:
+                result = import_bibtex(library, text, name, options, progress=activity)
         elif ids:
-            with _progress_bar(2) as hook:
-                result = add_identifiers(state.library(), ids, options, progress=hook)
+            with Activity() as activity:
+                result = add_identifiers(state.library(), ids, options, progress=activity)
         else:
             raise typer.BadParameter(
                 "nothing to add: give an arXiv id, a DOI, --bibtex FILE, or --title ... by hand", param_hint="ID"
@@ -245,8 +251,8 @@ def import_(
     )
     library = state.library()
     text, name = _read_bibtex_argument(file)
-    with _progress_bar(IMPORT_BAR_THRESHOLD) as hook:
-        result = import_bibtex(library, text, name, options, progress=hook)
+    with Activity() as activity:
+        result = import_bibtex(library, text, name, options, progress=activity)
     _report(result, options, as_json, verbose=False)
     if result.written and file != "-":
         from litmap.cli.render import err_console
@@ -267,41 +273,6 @@ def _read_bibtex_argument(argument: str) -> tuple[str, str]:
         return sys.stdin.read(), "<stdin>"
     path = Path(argument).expanduser()
     return read_bib_file(path), path.name
-
-
-@contextlib.contextmanager
-def _progress_bar(threshold: int) -> Iterator["ProgressHook"]:
-    """A progress hook drawing a bar on stderr once a run has ``threshold`` items (terminals only)."""
-    from litmap.cli.render import err_console
-
-    if not err_console.is_terminal:
-        yield lambda done, total: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
-    task: list[Any] = []
-
-    def hook(done: int, total: int) -> None:
-        if total < threshold:
-            return
-        if not task:
-            bar.start()
-            task.append(bar.add_task("Adding", total=total))
-        bar.update(task[0], completed=done, total=total)
-
-    try:
-        yield hook
-    finally:
-        if task:
-            bar.stop()
 
 
 # -- rendering -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import typer
 
 from litmap.cli import state
 from litmap.cli.app import app
+from litmap.cli.complete import complete_keys
 
 
 def _show(value: Any) -> str:
@@ -23,7 +24,8 @@ def _show(value: Any) -> str:
 )
 def refresh(
     keys: Annotated[
-        list[str] | None, typer.Argument(metavar="KEY...", help="Papers to refresh (- reads stdin).")
+        list[str] | None,
+        typer.Argument(metavar="KEY...", help="Papers to refresh (- reads stdin).", autocompletion=complete_keys),
     ] = None,
     all_papers: Annotated[bool, typer.Option("--all", help="Every paper with a recorded source.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
@@ -41,7 +43,10 @@ def refresh(
     papers = papers_to_refresh(library, keys_with_stdin(keys or []), all_papers)
     if not dry_run:
         library.ensure_writable()
-    results = refresh_papers(library, papers, dry_run=dry_run)
+    from litmap.cli.progress import Activity
+
+    with Activity():
+        results = refresh_papers(library, papers, dry_run=dry_run)
     if as_json:
         emit_json([r.to_json() for r in results])
         return

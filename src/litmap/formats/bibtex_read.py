@@ -15,7 +15,7 @@ kept verbatim as ``<field>-text`` rather than dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -564,19 +564,25 @@ def _take_ids(fields: dict[str, str], extra: dict[str, str]) -> list[str]:
     return kept
 
 
-def parse_bibtex(text: str) -> tuple[list[BibItem], int]:
+def parse_bibtex(text: str, progress: Callable[[int, int], None] | None = None) -> tuple[list[BibItem], int]:
     """Every entry of ``text`` as a BibItem (paper or error), in file order; and the number of
-    crossref containers that were folded into their children instead of imported."""
+    crossref containers that were folded into their children instead of imported.
+
+    ``progress(done, total)`` is called as the entries are read (every 100 entries and at the end).
+    """
     document = read_bibtex(text)
-    items = list(_convert(document))
+    items = list(_convert(document, progress))
     items.sort(key=lambda item: item.line)
     return items, len(document.containers)
 
 
-def _convert(document: BibDocument) -> Iterator[BibItem]:
+def _convert(document: BibDocument, progress: Callable[[int, int], None] | None = None) -> Iterator[BibItem]:
     yield from document.failures
-    for entry in document.entries:
+    total = len(document.entries)
+    for done, entry in enumerate(document.entries, start=1):
         try:
             yield BibItem(entry.line, entry.key, paper=entry_to_paper(entry))
         except ValueError as exc:
             yield BibItem(entry.line, entry.key, error=str(exc))
+        if progress and (done % 100 == 0 or done == total):
+            progress(done, total)

@@ -15,25 +15,26 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from litmap.errors import InvalidOption, InvalidValue, LitmapError
+from litmap.errors import Interrupted, InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags, validate_citekey
 from litmap.services.citekeys import KeyBook
 from litmap.services.dedupe import library_matcher
+from litmap.services.progress import ProgressHook, Step, some_of
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
-from litmap.store.files import Changes
+from litmap.store.files import Changes, interrupts_held
 
 if TYPE_CHECKING:
     from litmap.formats.bibtex_read import BibItem
 
-#: Called as ``progress(done, total)`` while a long run advances.
-ProgressHook = Callable[[int, int], None]
+__all__ = ["ProgressHook", "Step"]
+
 Status = Literal["added", "present", "failed"]
 
 
@@ -149,6 +150,10 @@ class ManualEntry:
     note: str | None = None
 
 
+#: An import writes its papers in parts: the first this big, each next twice as big, up to WRITE_PART.
+FIRST_WRITE_PART, WRITE_PART = 100, 2000
+
+
 class _Admission:
     """One run's view of the library: the matcher, the keys taken, the papers to write.
 
@@ -246,16 +251,37 @@ class _Admission:
             }
         ), notes
 
-    def commit(self, result: IngestResult) -> IngestResult:
-        """Stage the new papers into the run's change (written as one when :func:`_admitting` ends)."""
+    def commit(self, result: IngestResult, progress: ProgressHook | None = None) -> IngestResult:
+        """Write the new papers (then the papers given aliases), in parts of up to :data:`WRITE_PART` papers.
+
+        Each part is one atomic change: Ctrl-C keeps the parts written, each paper whole, and says how
+        many (:class:`~litmap.errors.Interrupted`).
+        """
         result.dry_run = self.options.dry_run
-        if (self.new or self.updated) and not self.options.dry_run:
-            if self.changes is None:
-                self.library.ensure_writable()
-                raise LitmapError("internal error: papers admitted outside the writer lock")
-            for paper in [*self.new.values(), *self.updated.values()]:
-                self.library.stage_paper(self.changes, paper)
-            result.written = True
+        if not (self.new or self.updated) or self.options.dry_run:
+            return result
+        if self.changes is None:
+            self.library.ensure_writable()
+            raise LitmapError("internal error: papers admitted outside the writer lock")
+        papers = [*self.new.values(), *self.updated.values()]
+        total, written, start, size = len(self.new), 0, 0, FIRST_WRITE_PART
+        try:
+            while start < len(papers):
+                part = papers[start : start + size]
+                for paper in part:
+                    self.library.stage_paper(self.changes, paper)
+                with interrupts_held():
+                    self.library.commit_staged(self.changes)
+                    written += sum(1 for paper in part if paper.key in self.new)
+                    result.written = True
+                start, size = start + len(part), min(size * 2, WRITE_PART)
+                if progress:
+                    progress(Step("writing", written, total))
+        except KeyboardInterrupt:
+            self.changes.clear()  # the part being staged is not written
+            if written:
+                raise Interrupted(f"{written} of {total} added") from None
+            raise
         return result
 
 
@@ -354,13 +380,18 @@ def add_identifiers(
             for kind_name, queries in pending.items():
                 if not queries:
                     continue
+                waiting = list(queries)
+                if progress:
+                    progress(Step("fetching", done, total, about=some_of(waiting)))
                 for lookup in sources[kind_name].fetch(list(queries)):
                     index = queries[lookup.id]
                     label = f"{source_type(kind_name).label} {lookup.id}"
                     fetched[index] = Candidate(label, _stamped(lookup.paper, kind_name, lookup.id), lookup.error)
                     done += 1
+                    if lookup.id in waiting:
+                        waiting.remove(lookup.id)
                     if progress:
-                        progress(done, total)
+                        progress(Step("fetching", done, total, about=some_of(waiting)))
         finally:
             if owned:
                 _close(sources)
@@ -371,7 +402,7 @@ def add_identifiers(
     with _admitting(library, options) as locked:
         for index in sorted(fetched):
             outcomes[index] = locked.admit(fetched[index])
-        return locked.commit(IngestResult([outcomes[i] for i in sorted(outcomes)]))
+        return locked.commit(IngestResult([outcomes[i] for i in sorted(outcomes)]), progress)
 
 
 def _stamped(paper: Paper | None, source: str, query: str) -> Paper | None:
@@ -443,7 +474,10 @@ def import_bibtex(
     options = options or IngestOptions()
     if "\x00" in text:
         raise InvalidValue(f"{name}: not a BibTeX file (binary data)")
-    items, containers = parse_bibtex(text)
+    if progress:
+        progress(Step("reading", about=name))
+    reading = (lambda done, total: progress(Step("reading", done, total, about=name))) if progress else None
+    items, containers = parse_bibtex(text, reading)
     if not items and not containers:
         raise InvalidValue(f"{name}: no BibTeX entries found")
     if options.key is not None and len(items) != 1:
@@ -456,8 +490,8 @@ def import_bibtex(
             candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
             outcomes.append(session.admit(candidate))
             if progress:
-                progress(done, len(items))
-        return session.commit(IngestResult(outcomes, containers=containers))
+                progress(Step("checking", done, len(items)))
+        return session.commit(IngestResult(outcomes, containers=containers), progress)
 
 
 def _keys_of(item: BibItem) -> list[str]:

@@ -10,13 +10,14 @@ library already holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litmap.errors import LitmapError
 from litmap.services.ingest import IngestOptions, IngestResult, Outcome, add_identifiers, build_sources
+from litmap.services.progress import ProgressHook, Step
 from litmap.sources import Lookup, Source, SourceSettings
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from litmap.services.attachments import Mode
     from litmap.store import Library
 
-#: Called as ``progress(done, total)`` after each PDF.
-ProgressHook = Callable[[int, int], None]
 KIND_LABELS = {"arxiv": "arXiv id", "doi": "DOI"}
 
 
@@ -152,7 +151,7 @@ def add_pdfs(
                     result.outcomes.append(replace(outcome, source=f"{pdf.name} ({outcome.source})"))
                 result.written = result.written or one.written
             if progress:
-                progress(done, len(pdfs))
+                progress(Step("attaching", done, len(pdfs)))
     finally:
         if owned:
             for source in sources.values():

@@ -73,7 +73,11 @@ class CachingClient:
 
 def polite_get(client: Any, limiter: Any, url: str, params: Mapping[str, str] | None = None) -> str:
     """GET through ``client``, waiting for ``limiter`` only when the answer is not already cached."""
+    from litmap.sources.http import asking, host_of
+
     cached = getattr(client, "cached", None)
-    if cached is None or cached(url, params) is None:
+    if cached is not None and cached(url, params) is not None:
+        return str(client.get(url, params=params))
+    with asking(host_of(url)):  # the pause between requests is part of the wait for the server
         limiter.wait()
-    return str(client.get(url, params=params))
+        return str(client.get(url, params=params))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +142,32 @@ def short_body(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+_request_notice: list[Callable[[str | None], None]] = []
+
+
+def set_request_notice(notice: Callable[[str | None], None] | None) -> None:
+    """Call ``notice(host)`` when a request to ``host`` goes out (or waits its turn), ``notice(None)``
+    when it is over. The sources never print: the command line shows which server it waits for."""
+    _request_notice[:] = [notice] if notice else []
+
+
+@contextlib.contextmanager
+def asking(host: str) -> Iterator[None]:
+    """Tell the request notice that ``host`` is being asked while the block runs."""
+    for notice in _request_notice:
+        notice(host)
+    try:
+        yield
+    finally:
+        for notice in _request_notice:
+            notice(None)
+
+
+def host_of(url: str) -> str:
+    """``export.arxiv.org`` for a URL (with the port when it has one)."""
+    return urlsplit(url).netloc or url
+
+
 class HttpClient:
     """GET with timeouts and retries (429/502/503/504, honouring ``Retry-After``); never retries a 400."""
 
@@ -183,9 +209,14 @@ class HttpClient:
 
     def get(self, url: str, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> str:
         """The body of a successful GET as text; FetchError (with status and body) otherwise."""
+        host = host_of(url)
+        self._session()  # made before the wait is announced: the wait is for the server
+        with asking(host):
+            return self._get(url, host, params, headers)
+
+    def _get(self, url: str, host: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None) -> str:
         import httpx
 
-        host = urlsplit(url).netloc or url
         attempt = 0
         while True:
             try:

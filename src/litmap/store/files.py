@@ -194,6 +194,43 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.writes or self.deletes)
 
+    def clear(self) -> None:
+        """Forget everything staged (once it is committed)."""
+        self.writes.clear()
+        self.deletes.clear()
+        self.creates.clear()
+
+
+_committed = [0]
+
+
+def committed_changes() -> int:
+    """How many changes this process has committed (so an interrupted command can say whether it wrote)."""
+    return _committed[0]
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) that comes during the block until the block is done, then deliver it.
+
+    What the block writes is then written whole, and what it records about it (a count) is true.
+    Outside the main thread, where a signal handler cannot be set, the block runs as it is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held and callable(previous):
+            previous(signal.SIGINT, None)
+
 
 def commit(root: Path, changes: Changes) -> None:
     """Apply ``changes`` atomically. The caller must hold :func:`library_lock`."""
@@ -208,6 +245,7 @@ def commit(root: Path, changes: Changes) -> None:
             create_exclusive(path, text)
         else:
             atomic_write(path, text)
+        _committed[0] += 1
         return
     staged: list[tuple[str, str]] = []
     # A marker says temp files may be about to appear: a writer killed before its journal exists
@@ -228,6 +266,11 @@ def commit(root: Path, changes: Changes) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise
+    with interrupts_held():  # once the journal is written, the change is applied before Ctrl-C stops us
+        _apply(root, staged, changes)
+
+
+def _apply(root: Path, staged: list[tuple[str, str]], changes: Changes) -> None:
     journal = state_dir(root) / JOURNAL
     journal.parent.mkdir(exist_ok=True)
     payload = {
@@ -244,6 +287,7 @@ def commit(root: Path, changes: Changes) -> None:
                     os.unlink(tmp)
         raise
     roll_forward(root)
+    _committed[0] += 1
 
 
 def roll_forward(root: Path) -> bool:

@@ -179,6 +179,15 @@ class Library:
             files.commit(self.root, changes)
         self._forget()
 
+    def commit_staged(self, changes: files.Changes) -> None:
+        """Inside :meth:`writing`: commit what is staged so far as one atomic change, and go on staging.
+
+        A long run (an import) writes its papers in parts, so that Ctrl-C keeps the parts written.
+        """
+        files.commit(self.root, changes)
+        changes.clear()
+        self._forget()
+
     def stage_paper(self, changes: files.Changes, paper: Paper, old_key: str | None = None) -> None:
         """Stage writing ``paper`` (keeping the file's comments); a key change removes the old file.
 
