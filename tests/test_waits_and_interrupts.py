@@ -30,6 +30,12 @@ EXE = Path(sys.executable).with_name("litmap")
 WAIT = 60.0
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C reaches a command run in a terminal: undo a SIGINT ignored by whatever started the tests
+    in the background (a child inherits that, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def environment(**extra: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | extra
 
@@ -40,7 +46,9 @@ class Terminal:
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        self.process = subprocess.Popen([str(EXE), *args], stdin=slave, stdout=slave, stderr=slave, env=env)
+        self.process = subprocess.Popen(
+            [str(EXE), *args], stdin=slave, stdout=slave, stderr=slave, env=env, preexec_fn=as_in_a_terminal
+        )
         os.close(slave)
         self.started = time.monotonic()
         self.out = b""
@@ -115,6 +123,7 @@ def test_a_pipe_gets_no_spinner_only_the_interrupted_line(slow_arxiv, empty_libr
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_in_a_terminal,
     )
     assert asked.wait(WAIT)
     time.sleep(1.0)  # longer than a terminal would wait before showing the spinner
@@ -180,7 +189,12 @@ def interrupt_when(process: subprocess.Popen[str], ready: Callable[[], bool]) ->
 def test_ctrl_c_while_writing_keeps_the_whole_papers_written_so_far(empty_library: Path, tmp_path: Path) -> None:
     bib = big_bib(tmp_path / "big.bib", N)
     process = subprocess.Popen(
-        [str(EXE), "import", str(bib)], env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [str(EXE), "import", str(bib)],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_in_a_terminal,
     )
     interrupt_when(process, lambda: bool(papers_in(empty_library)))
     _out, err = process.communicate(timeout=WAIT)
