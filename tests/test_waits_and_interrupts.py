@@ -222,7 +222,6 @@ def test_an_import_shows_its_phases_on_a_terminal_and_ctrl_c_before_writing_keep
 ) -> None:
     bib = big_bib(tmp_path / "big.bib", N)
     terminal = Terminal(["import", str(bib)], environment())
-    terminal.wait_for(r"Reading big\.bib")
     terminal.wait_for(rf"Checking for duplicates +━*─* +[\d,]+ of {N:,} entries")
     terminal.process.send_signal(signal.SIGINT)
     assert terminal.finish() == 130
