@@ -231,3 +231,26 @@ def test_text_is_escaped(tmp_path: Path) -> None:
     assert text(by_class(doc, "title")[0]) == "<script>alert(1)</script> & Co"
     assert text(doc.find(".//h1")) == "Mine & <yours>"  # type: ignore[arg-type]
     assert [s.get("id") for s in by_class(doc, "category")] == ["c--uncategorised"]
+
+
+def test_a_long_list_holds_each_paper_once_in_the_store_and_sections_point_into_it(library: Library) -> None:
+    from litmap.formats.html import papers_to_html
+
+    papers = library.papers()
+    page = papers_to_html(papers, library.taxonomy(), library_name="Long", render_all_up_to=len(papers) - 1)
+    doc = parse(page)
+    (store,) = [e for e in doc.iter("template") if e.get("id") == "store"]
+    stored = [li.get("data-key") for li in by_class(store, "paper")]
+    assert sorted(stored) == sorted(p.key for p in papers)  # once each
+    for section in by_class(doc, "category"):
+        wanted = section.get("data-category")
+        listed = [p.key for p in reading_order([p for p in papers if wanted in p.categories])]
+        if not listed:
+            assert by_class(section, "papers") == []
+            continue
+        (listing,) = by_class(section, "papers")
+        assert list(listing) == []  # the script renders them
+        assert [stored[int(i)] for i in (listing.get("data-papers") or "").split()] == listed
+        assert [b.get("hidden") is not None for b in by_class(section, "more")] == [True]
+    assert len(page.encode()) < len(papers_to_html(papers, library.taxonomy(), library_name="Long").encode())
+    assert list(parse(papers_to_html(papers, library.taxonomy(), library_name="x")).iter("template")) == []

@@ -8,6 +8,12 @@ filter as you type. CSS and JavaScript are package data (``html_assets/``) inlin
 a Content-Security-Policy allowing only those two inline blocks (by hash) keeps the page from
 making any request, even from ``file://``.
 
+A page of more than :data:`RENDER_ALL_UP_TO` papers would take Chromium seconds to lay out and to
+filter, so there each paper's element is written once, into a ``<template id="store">``; a section
+lists its papers' positions in it (``data-papers``) and the script renders a few of them at a time
+(a "Show more" button adds more). Up to that size every paper is in the page, for printing and
+the browser's find.
+
 Stable hooks for tests and themes: every paper element has ``data-key``, the search box is
 ``input#search``, the match count ``#count``; colours and fonts are CSS variables, and the
 library's ``[export] html_css`` is appended to the style sheet.
@@ -42,6 +48,8 @@ from litmap.models import Category, Paper
 from litmap.taxonomy import Taxonomy
 
 SHOWN_AUTHORS = 6
+#: Up to this many papers every paper is rendered in the page; above it the script renders them.
+RENDER_ALL_UP_TO = 2_000
 _UNCATEGORISED_ID = "c--uncategorised"
 
 
@@ -72,11 +80,13 @@ def papers_to_html(
     bibtex: Mapping[str, str] | None = None,
     extra_css: str = "",
     generator: str = "litmap",
+    render_all_up_to: int | None = None,
 ) -> str:
     """The page for ``papers`` (the subtree of ``category``, or the whole taxonomy).
 
     ``bibtex`` maps a key to its BibTeX entry (shown behind a disclosure); ``extra_css`` is
-    appended to the style sheet.
+    appended to the style sheet. Above ``render_all_up_to`` papers (:data:`RENDER_ALL_UP_TO`)
+    they go into the store the script renders them from.
     """
     papers = list(papers)
     bibtex = bibtex or {}
@@ -86,16 +96,17 @@ def papers_to_html(
     by_category = papers_by_category(papers)
     orphans = uncategorised(papers, taxonomy, category)
     subtree_keys = _subtree_keys(taxonomy, listed, by_category)
+    lists = _Lists(bibtex, store=len(papers) > (RENDER_ALL_UP_TO if render_all_up_to is None else render_all_up_to))
 
     body: list[str] = []
     if page.root and by_category.get(page.root.id):
-        body.append(_section_html(page.root, 1, [], by_category[page.root.id], bibtex, heading=False))
+        body.append(_section_html(page.root, 1, [], lists.of(by_category[page.root.id]), heading=False))
     for c in listed:
         path = [p for p in taxonomy.path(c.id) if page.root is None or p.id != page.root.id]
         leaf = not taxonomy.children(c.id)
-        body.append(_section_html(c, len(path), path[:-1], by_category.get(c.id, []), bibtex, leaf=leaf))
+        body.append(_section_html(c, len(path), path[:-1], lists.of(by_category.get(c.id, [])), leaf=leaf))
     if orphans:
-        body.append(_section_html(None, 1, [], orphans, bibtex))
+        body.append(_section_html(None, 1, [], lists.of(orphans)))
 
     style = _asset("style.css") + ("\n/* [export] html_css */\n" + extra_css if extra_css else "")
     script = _asset("search.js")
@@ -114,6 +125,7 @@ def papers_to_html(
         "total": str(count),
         "count": _papers(count),
         "sections": "\n".join(body),
+        "store": lists.store_html(),
     }
     return Template(_asset("page.html")).substitute(values)
 
@@ -122,12 +134,11 @@ def _section_html(
     category: Category | None,
     depth: int,
     ancestors: list[Category],
-    papers: list[Paper],
-    bibtex: Mapping[str, str],
+    papers_html: str,
     heading: bool = True,
     leaf: bool = False,
 ) -> str:
-    """One category's section: heading, where it sits ("We are here"), description, papers."""
+    """One category's section: heading, where it sits ("We are here"), description, its list of papers."""
     cid = category.id if category else ""
     path = " ".join([*(a.id for a in ancestors), cid]).strip()
     anchor = f"c-{cid}" if category else _UNCATEGORISED_ID
@@ -141,10 +152,8 @@ def _section_html(
             out.append(f'<p class="crumbs">In {crumbs}</p>')
     if category and category.description and heading:
         out.append(_paragraphs(category.description, "description"))
-    if papers:
-        out.append('<ol class="papers">')
-        out.extend(_paper_html(p, bibtex.get(p.key)) for p in papers)
-        out.append("</ol>")
+    if papers_html:
+        out.append(papers_html)
     elif leaf:
         out.append('<p class="none">No papers yet.</p>')
     out.append("</section>")
@@ -186,6 +195,31 @@ def _paper_html(paper: Paper, entry: str | None) -> str:
         out.append('<button type="button" class="copy">Copy BibTeX</button></div></div>')
     out.append("</li>")
     return "\n".join(out)
+
+
+class _Lists:
+    """A section's list of papers: the papers' elements, or (``store``) their positions in the store."""
+
+    def __init__(self, bibtex: Mapping[str, str], store: bool) -> None:
+        self.bibtex = bibtex
+        self.store: dict[str, tuple[int, Paper]] | None = {} if store else None
+
+    def of(self, papers: Sequence[Paper]) -> str:
+        if not papers:
+            return ""
+        if self.store is None:
+            items = "\n".join(_paper_html(p, self.bibtex.get(p.key)) for p in papers)
+            return f'<ol class="papers">\n{items}\n</ol>'
+        ids = " ".join(str(self.store.setdefault(p.key, (len(self.store), p))[0]) for p in papers)
+        more = '<button type="button" class="more" hidden>Show more</button>'
+        return f'<ol class="papers" data-papers="{ids}"></ol>\n{more}'
+
+    def store_html(self) -> str:
+        """The ``<template>`` holding each paper's element once (empty when the sections hold them)."""
+        if self.store is None:
+            return ""
+        inner = "\n".join(_paper_html(p, self.bibtex.get(p.key)) for _, p in self.store.values())
+        return f'<template id="store">\n{inner}\n</template>'
 
 
 def _chip(category: Category, root: Category | None) -> str:
