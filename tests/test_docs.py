@@ -43,3 +43,16 @@ def test_quick_tour_commands_work(invoke, tmp_path: Path, monkeypatch) -> None: 
         result = invoke(*args[1:])
         assert result.exit_code == 0, f"{command}: {result.stderr}"
         assert result.stdout.strip(), command
+
+
+def test_pages_workflow_installs_litmap_from_git_and_its_export_runs(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """litmap has no PyPI release: the README's GitHub Pages workflow installs it from its git repository."""
+    workflow = README.split("**GitHub Pages**", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert not re.search(r"pipx? install litmap", README)
+    assert re.search(r'LITMAP: "git\+https://\S+@\S+"', workflow)
+    (run,) = [line for line in workflow.splitlines() if "litmap export" in line]
+    assert 'pip install "$LITMAP" && mkdir site && litmap export html -o site/index.html' in run
+    (tmp_path / "site").mkdir()
+    result = invoke("--library", str(REPO / "library"), "export", "html", "-o", str(tmp_path / "site/index.html"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
