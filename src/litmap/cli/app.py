@@ -12,7 +12,10 @@ from typer.core import TyperGroup
 
 from litmap import __version__
 from litmap.cli import state
-from litmap.errors import InvalidOption, LitmapError, UnknownKey, UnknownKeys
+from litmap.cli.plain import FLAG_OF_OPTION, bundled_hint, message_of, say_waiting
+from litmap.errors import LitmapError
+
+__all__ = ["FLAG_OF_OPTION", "LitmapGroup", "app", "bundled_hint", "fail", "main", "message_of"]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -20,30 +23,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     sys.stderr.write(f"Error: {message}\n")
     sys.stderr.flush()
     return typer.Exit(code)
-
-
-#: Options of the use cases whose flag is not ``--`` plus their name (the flags are singular).
-FLAG_OF_OPTION = {"tags": "--tag", "categories": "--category", "authors": "--author", "reassign_to": "--reassign"}
-
-
-def message_of(error: LitmapError) -> str:
-    """The one line the CLI prints for ``error``: an option of the core is named as its flag."""
-    if isinstance(error, InvalidOption):
-        return error.naming(FLAG_OF_OPTION.get(error.option, f"--{error.option.replace('_', '-')}"))
-    if isinstance(error, UnknownKey | UnknownKeys):
-        return str(error) + bundled_hint()
-    return str(error)
-
-
-def bundled_hint() -> str:
-    """When the bundled library was used: say so, and how to use one's own (for an unknown key's error)."""
-    found = state.found_location()
-    if found is None or found.found_by != "bundled":
-        return ""
-    return (
-        "; litmap searched the bundled library, as no library was found here"
-        " (use yours: `litmap config library PATH`, or run litmap inside it)"
-    )
 
 
 class LitmapGroup(TyperGroup):
@@ -166,7 +145,7 @@ def global_options(
     from litmap.store.files import set_lock_wait_notice
 
     state.set_library_option(library)
-    set_lock_wait_notice(_say_waiting)
+    set_lock_wait_notice(say_waiting)
     reset_warnings()
 
 
@@ -179,17 +158,10 @@ def _warn_about_unreadable_files() -> None:
         warn_left_out(library.broken)
 
 
-def _say_waiting(root: object) -> None:
-    from litmap.cli.progress import clear_activity_line
-
-    clear_activity_line()
-    sys.stderr.write(f"waiting for another litmap writing to this library ({root})…\n")
-    sys.stderr.flush()
-
-
 def main() -> None:
-    """Console-script entry point."""
+    """Run the typer app on ``sys.argv`` (the console script first tries :mod:`litmap.cli.fast`)."""
+    from litmap.cli.commands import load_app
     from litmap.collector import short_lived_process
 
     short_lived_process()
-    app(prog_name="litmap")
+    load_app()(prog_name="litmap")

@@ -6,15 +6,12 @@ import typer
 from typer.core import TyperCommand
 
 from litmap.cli import state
-from litmap.cli.app import app, fail
+from litmap.cli.app import app
 from litmap.cli.complete import complete_categories, complete_keys, complete_tag_args
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from litmap.services.curation import Outcome
-    from litmap.services.stats import LibraryStats
 
 
 class SignedArgsCommand(TyperCommand):
@@ -64,16 +61,6 @@ class SignedArgsCommand(TyperCommand):
         return super().parse_args(ctx, [*options, "--", *positional] if positional else options)
 
 
-def _report(outcome: "Outcome", what: str) -> None:
-    from litmap.cli.render import console
-
-    done = len(outcome.changed)
-    line = f"{what}: {done} paper{'s' if done != 1 else ''} changed"
-    if outcome.unchanged:
-        line += f", {len(outcome.unchanged)} already so"
-    console.print(line, markup=False)
-
-
 @app.command(
     cls=SignedArgsCommand,
     no_args_is_help=True,
@@ -118,22 +105,16 @@ def tag(
     ] = None,
 ) -> None:
     """Add or remove tags and categories on papers; rename a tag everywhere."""
+    from litmap.cli.reads import report, run_tag
     from litmap.services import curation
 
-    library = state.library()
     if rename:
+        library = state.library()
         if args or category or uncategory:
             raise typer.BadParameter("cannot be combined with keys, tags or categories", param_hint="--rename")
-        _report(curation.rename_tag(library, *rename), f"renamed tag {rename[0]} to {rename[1]}")
+        report(curation.rename_tag(library, *rename), f"renamed tag {rename[0]} to {rename[1]}")
         return
-    request = curation.split_tag_args(args or [])
-    keys = keys_with_stdin(request.keys)
-    changes = [f"+{t}" for t in request.add] + [f"-{t}" for t in request.remove]
-    changes += [f"+category:{c}" for c in category or []] + [f"-category:{c}" for c in uncategory or []]
-    if not changes:
-        raise fail("nothing to do: give +TAG, -TAG, --category ID or --uncategory ID")
-    outcome = curation.tag_papers(library, keys, request.add, request.remove, category or [], uncategory or [])
-    _report(outcome, " ".join(changes))
+    run_tag(args or [], category or [], uncategory or [])
 
 
 @app.command(epilog="[bold]Examples[/]\n\n  litmap tags\n\n  litmap tags --json")
@@ -273,115 +254,11 @@ def edit(
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _bar_chart(years: dict[int, int], width: int = 40) -> Any:
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", style="bold")
-    grid.add_column()
-    grid.add_column(justify="right")
-    if not years:
-        return grid
-    rows = year_rows(years)
-    top = max(count for _label, count in rows)
-    for label, count in rows:
-        bar = "█" * round(count / top * width) if count else ""
-        grid.add_row(label, f"[cyan]{bar}[/]" if bar else "[dim]·[/]", str(count))
-    return grid
-
-
-#: The per-year chart shows at most this many single years; older ones share one row per decade.
-CHART_YEARS = 20
-
-
-def year_rows(years: dict[int, int]) -> list[tuple[str, int]]:
-    """The chart's rows: the last :data:`CHART_YEARS` years one by one, older years by decade
-    (``1950s``), with empty decades left out, so one old paper does not make the chart long."""
-    last = max(years)
-    first_single = max(min(years), last - CHART_YEARS + 1)
-    decades: dict[int, int] = {}
-    for year, count in years.items():
-        if year < first_single:
-            decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + count
-    rows = []
-    for decade, count in sorted(decades.items()):
-        label = f"{decade}s" if decade + 9 < first_single else f"{decade}–{first_single - 1}"
-        rows.append((label, count))
-    rows += [(str(year), years.get(year, 0)) for year in range(first_single, last + 1)]
-    return rows
-
-
-def _counts_table(title: str, column: str, rows: list[tuple[str, int]], notes: list[str], limit: int = 12) -> Any:
-    from rich.markup import escape
-    from rich.table import Table
-
-    rest = rows[limit:]
-    if rest:
-        notes = [f"{len(rest)} more {column.lower()}s ({sum(n for _name, n in rest)} papers; --json lists all)", *notes]
-    table = Table(
-        title=title, title_justify="left", header_style="bold", caption="; ".join(notes) or None, caption_justify="left"
-    )
-    table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=64)
-    table.add_column("Papers", justify="right")
-    for name, count in rows[:limit]:
-        table.add_row(escape(name), str(count))
-    return table
-
-
-def render_stats(stats: "LibraryStats", name: str) -> None:
-    """Print the ``litmap stats`` picture: categories, years, tags, venues, missing metadata."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from litmap.cli.render import console
-
-    console.print(f"[bold]{escape(name)}[/]: {stats.papers} papers\n")
-    sections = Table(title="Papers per section", title_justify="left", header_style="bold")
-    sections.add_column("Section", no_wrap=True, overflow="ellipsis")
-    sections.add_column("Here", justify="right")
-    sections.add_column("In all", justify="right")
-    for row in stats.categories:
-        label = escape(row.title) if row.depth else f"[bold]{escape(row.title)}[/]"
-        sections.add_row("  " * row.depth + label, str(row.direct), str(row.subtree))
-    sections.add_row("[italic]uncategorised[/]", str(len(stats.uncategorised)), "")
-    console.print(sections)
-
-    console.print(
-        "\n[bold]Papers per year[/]" + (f" [dim]({stats.no_year} without a year)[/]" if stats.no_year else "")
-    )
-    console.print(_bar_chart(stats.years))
-    console.print()
-    if stats.tags:
-        console.print(_counts_table("Papers per tag", "Tag", stats.tags, []))
-    else:
-        console.print("[dim]No tags yet.[/]")
-    console.print()
-    no_venue = [f"{stats.no_venue} without a venue"] if stats.no_venue else []
-    console.print(_counts_table("Papers per venue", "Venue", stats.venues, no_venue))
-    console.print()
-
-    missing = Table(title="Missing metadata", title_justify="left", header_style="bold")
-    missing.add_column("Papers without")
-    missing.add_column("Count", justify="right")
-    missing.add_column("Keys", style="cyan", max_width=60)
-    labels = {"authors": "authors", "year": "a year", "doi_or_arxiv": "a DOI or arXiv id", "abstract": "an abstract"}
-    for field_name, keys in stats.missing.items():
-        shown = ", ".join(keys[:6]) + (f", … (+{len(keys) - 6})" if len(keys) > 6 else "")
-        missing.add_row(labels.get(field_name, field_name), str(len(keys)), shown)
-    console.print(missing)
-
-
 @app.command(epilog="[bold]Examples[/]\n\n  litmap stats\n\n  litmap stats --json")
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="All the counts as one JSON object.")] = False,
 ) -> None:
     """Papers per section, year, tag and venue, and what metadata is missing."""
-    from litmap.cli.render import emit_json
-    from litmap.services.stats import library_stats
+    from litmap.cli.reads import run_stats
 
-    library = state.library()
-    result = library_stats(library.papers(), library.taxonomy())
-    if as_json:
-        emit_json(result.to_json())
-    else:
-        render_stats(result, library.config.name)
+    run_stats(as_json)

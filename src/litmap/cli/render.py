@@ -13,6 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from litmap.cli.plain import PIPED_WIDTH
+
 if TYPE_CHECKING:  # annotations only: `search` renders without loading the models
     from litmap.models import Paper
     from litmap.taxonomy import Taxonomy
@@ -26,7 +28,6 @@ def _width(stream: object) -> int | None:
     return PIPED_WIDTH
 
 
-PIPED_WIDTH = 160
 console = Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
 err_console = Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
