@@ -185,14 +185,7 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
 
 def _refile(library: Library, changes: Changes, mapping: Mapping[str, str]) -> Outcome:
     """Stage every paper filed under a key of ``mapping`` refiled under its value."""
-    outcome = Outcome()
-    for paper in library.every_paper():
-        if not any(c in mapping for c in paper.categories):
-            continue
-        categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
-        library.stage_paper(changes, paper.model_copy(update={"categories": categories}))
-        outcome.changed.append(paper.key)
-    return outcome
+    return Outcome(changed=library.stage_refile(changes, mapping))
 
 
 def add_category(

@@ -16,9 +16,13 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litmap.errors import InvalidFile, LitmapError
 from litmap.store.layout import PAPERS_DIR, STATE_DIR
+
+if TYPE_CHECKING:
+    from litmap.models import Paper
 
 TMP_SUFFIX = ".litmap-tmp"
 JOURNAL = "journal.json"
@@ -39,6 +43,27 @@ def read_text(path: Path) -> str:
         raise InvalidFile(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise InvalidFile(str(path), exc.strerror or "cannot be read") from None
+
+
+def content_digest(data: bytes) -> str:
+    """A digest of a file's bytes: the index compares it to tell an unchanged file from an edited one."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_text_digest(path: Path) -> tuple[str, str]:
+    """A library file's text (as :func:`read_text` reads it) and the :func:`content_digest` of its bytes."""
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFile(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidFile(str(path), exc.strerror or "cannot be read") from None
+    if "\r" in text:  # universal newlines, as read_text
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, content_digest(data)
 
 
 def state_dir(root: Path) -> Path:
@@ -174,20 +199,28 @@ class Changes:
     deletes: set[Path] = field(default_factory=set)
     #: Paths among ``writes`` that must not exist: they are created exclusively, never written over.
     creates: set[Path] = field(default_factory=set)
+    #: The paper each staged paper file's text holds (reading the text gives that paper), when known:
+    #: the index takes it from here instead of parsing the file again.
+    papers: dict[Path, Paper] = field(default_factory=dict)
 
-    def write(self, path: Path, text: str) -> None:
-        """Stage ``text`` as the new content of ``path``."""
+    def write(self, path: Path, text: str, paper: Paper | None = None) -> None:
+        """Stage ``text`` as the new content of ``path`` (``paper``: the paper it holds, if known)."""
         self.deletes.discard(path)
         self.writes[path] = text
+        if paper is None:
+            self.papers.pop(path, None)
+        else:
+            self.papers[path] = paper
 
-    def create(self, path: Path, text: str) -> None:
+    def create(self, path: Path, text: str, paper: Paper | None = None) -> None:
         """Stage a new file ``path``: the change fails rather than write over a file of that name."""
-        self.write(path, text)
+        self.write(path, text, paper)
         self.creates.add(path)
 
     def delete(self, path: Path) -> None:
         """Stage the removal of ``path``."""
         self.writes.pop(path, None)
+        self.papers.pop(path, None)
         self.creates.discard(path)
         self.deletes.add(path)
 

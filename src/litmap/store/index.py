@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litmap.store.files import read_text, recover
+from litmap.store.files import content_digest, read_text, read_text_digest, recover
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from litmap.models import Paper
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
@@ -55,6 +55,7 @@ CREATE TABLE papers(
     file TEXT NOT NULL UNIQUE,
     mtime_ns INTEGER NOT NULL,
     size INTEGER NOT NULL,
+    digest TEXT,
     error TEXT,
     key TEXT,
     year INTEGER,
@@ -147,6 +148,21 @@ class Sums:
 
     def __str__(self) -> str:
         return f"{self.count}:{self.names:x}:{self.mtimes:x}:{self.sizes:x}"
+
+    @classmethod
+    def parse(cls, text: str) -> Sums:
+        """The sums ``str()`` gave as ``text``; ValueError if it is not such a text."""
+        count, names, mtimes, sizes = text.split(":")
+        return cls(int(count), int(names, 16), int(mtimes, 16), int(sizes, 16))
+
+    def plus(self, name: str, mtime_ns: int, size: int, sign: int = 1) -> Sums:
+        """The sums with the file (name, mtime_ns, size) added (``sign`` -1: taken out)."""
+        return Sums(
+            self.count + sign,
+            self.names + sign * zlib.crc32(name.encode()),
+            self.mtimes + sign * mtime_ns,
+            self.sizes + sign * size,
+        )
 
     def with_mtimes_replaced(self, old: Iterable[int], new: int) -> Sums:
         """The sums had each mtime in ``old`` been ``new`` instead."""
@@ -337,13 +353,10 @@ class Index:
             if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
                 self.db.execute("COMMIT")
                 return False
-            taxonomy_changed = False
             if meta.get("taxonomy_file") != taxonomy_sig:
-                taxonomy_changed = self._update_taxonomy(meta, taxonomy_sig)
+                self._update_taxonomy(meta, taxonomy_sig)
             distrusted = self._update_papers(papers_dir, scan, started)
             self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
-            if taxonomy_changed:
-                self._reindex_categories()
             # The index now holds the scan, except that files too fresh to trust hold mtime -1.
             held = scan.sums.with_mtimes_replaced(distrusted, -1)
             self._set_meta("files", str(held))
@@ -358,8 +371,9 @@ class Index:
     def _set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
 
-    def _update_taxonomy(self, meta: dict[str, str], signature: str) -> bool:
-        """Re-read taxonomy.toml; True if category titles changed (the index text must follow)."""
+    def _update_taxonomy(self, meta: dict[str, str], signature: str, skip: frozenset[int] = frozenset()) -> None:
+        """Re-read taxonomy.toml; the papers filed under a category whose title changed get their text
+        again (but those of rows ``skip``, which the caller rewrites)."""
         from litmap.store.codec import categories_from_toml
         from litmap.taxonomy import Taxonomy
 
@@ -373,11 +387,14 @@ class Index:
         self._set_meta("taxonomy", json.dumps(info))
         self._set_meta("taxonomy_file", signature)
         self._taxonomy = None
-        return old_titles is not None and old_titles != info["titles"]
+        if old_titles is not None and old_titles != info["titles"]:
+            new_titles: dict[str, str] = info["titles"]  # type: ignore[assignment]
+            changed = {c for c in old_titles.keys() | new_titles.keys() if old_titles.get(c) != new_titles.get(c)}
+            self._reindex_categories(changed, old_titles, skip)
 
     def _update_papers(self, papers_dir: Path, scan: Scan, started: int) -> list[int]:
         """Re-read new and changed files, drop vanished ones; the mtimes of files stored as too fresh."""
-        stored = {row[0]: row for row in self.db.execute("SELECT file, mtime_ns, size, id FROM papers")}
+        stored = {row[0]: row for row in self.db.execute("SELECT file, mtime_ns, size, id, digest FROM papers")}
         for name in stored.keys() - set(scan.names):
             self._remove_paper(stored[name][3])
         changed = [
@@ -385,19 +402,51 @@ class Index:
             for name, mtime_ns, size in zip(scan.names, scan.mtimes, scan.sizes, strict=True)
             if (row := stored.get(name)) is None or row[1] != mtime_ns or row[2] != size
         ]
+        changed, distrusted = self._confirm_unchanged(papers_dir, changed, stored, started)
         if not changed:
-            return []
+            return distrusted
         from litmap.collector import collector_paused
 
         with collector_paused():
-            return self._read_papers(papers_dir, sorted(changed), started, stored)
+            return distrusted + self._read_papers(papers_dir, sorted(changed), started, stored)
+
+    def _confirm_unchanged(
+        self,
+        papers_dir: Path,
+        changed: list[tuple[str, int, int]],
+        stored: dict[str, tuple[str, int, int, int, str | None]],
+        started: int,
+    ) -> tuple[list[tuple[str, int, int]], list[int]]:
+        """Of the files whose mtime the index did not trust (too fresh when stored), those whose
+        bytes still have the stored digest are not parsed again: their mtime is recorded (or left
+        distrusted while still too fresh). Returns the files left to read, and the distrusted mtimes."""
+        left: list[tuple[str, int, int]] = []
+        distrusted: list[int] = []
+        confirmed: list[tuple[int, int]] = []
+        for name, mtime_ns, size in changed:
+            row = stored.get(name)
+            if row is None or row[1] != -1 or row[2] != size or not row[4]:
+                left.append((name, mtime_ns, size))
+                continue
+            try:
+                same = content_digest((papers_dir / name).read_bytes()) == row[4]
+            except OSError:
+                same = False
+            if not same:
+                left.append((name, mtime_ns, size))
+            elif mtime_ns >= started - RACY_NS:
+                distrusted.append(mtime_ns)
+            else:
+                confirmed.append((mtime_ns, row[3]))
+        self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
+        return left, distrusted
 
     def _read_papers(
         self,
         papers_dir: Path,
         changed: list[tuple[str, int, int]],
         started: int,
-        stored: dict[str, tuple[str, int, int, int]],
+        stored: dict[str, tuple[str, int, int, int, str | None]],
     ) -> list[int]:
         titles = self.taxonomy().titles
         word_counts: Counter[str] = Counter()
@@ -410,22 +459,26 @@ class Index:
             if name in stored:
                 self._remove_paper(stored[name][3])
             if isinstance(entry, str):
-                sql = "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)"
-                self.db.execute(sql, (name, mtime_ns, size, entry))
+                self._insert_error(name, mtime_ns, size, entry)
             else:
                 self._insert_entry(name, mtime_ns, size, entry)
                 word_counts.update(entry.words)
         self._add_words(word_counts)
         return distrusted
 
+    def _insert_error(self, name: str, mtime_ns: int, size: int, message: str) -> None:
+        sql = "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)"
+        self.db.execute(sql, (name, mtime_ns, size, message))
+
     def _insert_entry(self, name: str, mtime_ns: int, size: int, entry: Entry) -> None:
         cursor = self.db.execute(
-            "INSERT INTO papers(file, mtime_ns, size, key, year, type, first_author, title, added, sort_author,"
-            " categories, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO papers(file, mtime_ns, size, digest, key, year, type, first_author, title, added,"
+            " sort_author, categories, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 mtime_ns,
                 size,
+                entry.digest,
                 entry.key,
                 entry.year,
                 entry.type,
@@ -458,18 +511,31 @@ class Index:
             counts.items(),
         )
 
-    def _reindex_categories(self) -> None:
-        """Category titles changed: rewrite every paper's category text (from the stored records)."""
+    def _reindex_categories(
+        self, changed: set[str], old_titles: dict[str, str], skip: frozenset[int] = frozenset()
+    ) -> None:
+        """The titles of the categories ``changed`` are new: the papers filed under them get their
+        full text again (from the stored records); the other papers are not touched."""
         titles = self.taxonomy().titles
-        rows = self.db.execute("SELECT id, record FROM papers WHERE record IS NOT NULL").fetchall()
-        self.db.execute("DELETE FROM fts")
-        self.db.execute("DELETE FROM words")
-        counts: Counter[str] = Counter()
+        marks = ", ".join("?" * len(changed))
+        rows = self.db.execute(
+            "SELECT id, record FROM papers WHERE record IS NOT NULL AND id IN"
+            f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))",
+            sorted(changed),
+        ).fetchall()
+        gone: Counter[str] = Counter()
+        came: Counter[str] = Counter()
         for pid, text in rows:
-            texts = fts_texts(json.loads(text), titles)
+            if pid in skip:
+                continue
+            record = json.loads(text)
+            texts = fts_texts(record, titles)
+            self.db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
             self.db.execute(_INSERT_FTS, (pid, *texts))
-            counts.update(vocabulary(texts))
-        self._add_words(counts)
+            gone.update(vocabulary(fts_texts(record, old_titles)))
+            came.update(vocabulary(texts))
+        self.db.executemany("UPDATE words SET docs = docs - ? WHERE word = ?", [(n, w) for w, n in gone.items()])
+        self._add_words(came)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -587,6 +653,30 @@ class Entry:
     labels: list[tuple[str, str]]
     texts: tuple[str, ...]
     words: set[str]
+    #: :func:`~litmap.store.files.content_digest` of the file's bytes.
+    digest: str | None = None
+
+
+def entry_of(paper: Paper, titles: dict[str, str], digest: str | None) -> Entry:
+    """The index entry of ``paper`` (read from a file whose bytes have ``digest``)."""
+    record = paper.to_json()
+    texts = fts_texts(record, titles)
+    labels = [("c", c) for c in paper.categories] + [("t", t) for t in paper.tags]
+    return Entry(
+        paper.key,
+        paper.year,
+        paper.type,
+        paper.first_author,
+        paper.title,
+        record.get("added"),
+        paper.authors[0].family if paper.authors else "",
+        paper.categories,
+        record_text(record),
+        labels,
+        texts,
+        vocabulary(texts),
+        digest,
+    )
 
 
 def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> list[Entry | str]:
@@ -598,29 +688,12 @@ def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> 
     for name in names:
         path = papers_dir / name
         try:
-            paper = paper_from_toml(read_text(path), str(path))
+            text, digest = read_text_digest(path)
+            paper = paper_from_toml(text, str(path))
         except InvalidFile as exc:
             out.append(str(exc))
             continue
-        record = paper.to_json()
-        texts = fts_texts(record, titles)
-        labels = [("c", c) for c in paper.categories] + [("t", t) for t in paper.tags]
-        out.append(
-            Entry(
-                paper.key,
-                paper.year,
-                paper.type,
-                paper.first_author,
-                paper.title,
-                record.get("added"),
-                paper.authors[0].family if paper.authors else "",
-                paper.categories,
-                record_text(record),
-                labels,
-                texts,
-                vocabulary(texts),
-            )
-        )
+        out.append(entry_of(paper, titles, digest))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from litmap.collector import collector_paused
@@ -177,6 +177,10 @@ class Library:
             changes = files.Changes()
             yield changes
             files.commit(self.root, changes)
+            if changes:
+                from litmap.store.index_write import record_change
+
+                record_change(self.root, changes, self.read_only)
         self._forget()
 
     def commit_staged(self, changes: files.Changes) -> None:
@@ -204,9 +208,41 @@ class Library:
                 changes.delete(old_path)
         text = paper_to_toml(paper, previous)
         if not exists:
-            changes.create(path, text)
+            changes.create(path, text, paper)
         elif text != previous or old_key not in (None, paper.key):
-            changes.write(path, text)
+            changes.write(path, text, paper)
+
+    def stage_refile(self, changes: files.Changes, mapping: Mapping[str, str]) -> list[str]:
+        """Stage every paper filed under a key of ``mapping`` refiled under its value; their keys, sorted.
+
+        Through the index when the library has one: only the papers filed there are read, and a
+        file still as indexed gets only its ``categories`` line rewritten. An unreadable paper file
+        raises InvalidFile (the change must not miss the papers it holds).
+        """
+        from litmap.store.index_write import refiled_text, rows_in_categories
+
+        rows = rows_in_categories(self.root, sorted(mapping), self.read_only)
+        if rows is None:
+            using = [p for p in self.every_paper() if any(c in mapping for c in p.categories)]
+            rows = [(self.paper_path(p.key).name, None, p) for p in using]
+        keys = []
+        for name, digest, paper in sorted(rows, key=lambda row: row[2].key):
+            path = self.papers_dir / name
+            try:
+                refiled = refiled_text(path.read_bytes(), digest, paper, mapping) if digest else None
+            except OSError:
+                refiled = None
+            if refiled is not None:
+                changes.write(path, refiled[0], refiled[1])
+            else:
+                if digest is not None:  # the file changed since it was indexed: read it as it is now
+                    paper = self.load_paper_file(path)
+                    if not any(c in mapping for c in paper.categories):
+                        continue
+                categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
+                self.stage_paper(changes, paper.model_copy(update={"categories": categories}))
+            keys.append(paper.key)
+        return keys
 
     def stage_delete(self, changes: files.Changes, key: str) -> None:
         """Stage removing the paper ``key``."""

@@ -1,0 +1,233 @@
+"""The index kept in step by litmap's own writes: a change is recorded in it in one transaction.
+
+After :func:`~litmap.store.files.commit` (still under the writer lock) the rows of the paper files
+the change wrote or removed are replaced from the papers the change staged (a file staged without
+its paper is parsed), the category tree is taken from ``taxonomy.toml`` if it was written, and the
+index's fingerprint is adjusted by those files alone: nothing else is stat-ed or read, so a
+one-file change costs the same at 100k papers as at 100. The files just written are stored as not
+yet trusted (their mtime is too fresh); the next reader confirms each by its digest instead of
+parsing it. A failure leaves the index as it was, and the next reader re-reads the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from litmap.errors import InvalidFile, LitmapError
+from litmap.models import Paper
+from litmap.store.files import Changes, content_digest
+from litmap.store.index import (
+    _INSERT_FTS,
+    Entry,
+    Index,
+    IndexUnavailable,
+    Sums,
+    _connect,
+    _stat_signature,
+    entry_of,
+    existing_index,
+    fts_texts,
+    vocabulary,
+)
+from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
+
+
+def record_change(root: Path, changes: Changes, read_only: bool = False) -> None:
+    """Record a committed change in the library's index, if it has one (the caller holds the writer lock)."""
+    import sqlite3
+
+    path = existing_index(root, read_only)
+    if path is None or not changes:
+        return
+    try:
+        index = Index(root, path, _connect(path, timeout=5.0))
+    except (sqlite3.Error, OSError):
+        return
+    try:
+        _apply(index, changes)
+    except (sqlite3.Error, OSError, LitmapError):
+        pass  # the index stands as it was: the next reader re-reads the files that changed
+    finally:
+        index.close()
+
+
+def _paper_name(papers_dir: Path, path: Path) -> str | None:
+    """The file name the index knows ``path`` by, or None if it is not a paper file."""
+    if path.parent != papers_dir or not path.name.endswith(".toml") or path.name.startswith("."):
+        return None
+    return path.name
+
+
+def _apply(index: Index, changes: Changes) -> None:
+    from litmap.collector import collector_paused
+
+    root = index.root
+    papers_dir = root / PAPERS_DIR
+    db = index.db
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        meta = index._meta()
+        if "files" not in meta or "taxonomy" not in meta:  # never refreshed: the next reader builds it
+            db.execute("ROLLBACK")
+            return
+        sums = Sums.parse(meta["files"])
+        paths = [*changes.writes, *changes.deletes]
+        touched = {name: path for path in paths if (name := _paper_name(papers_dir, path))}
+        stored = _stored_rows(index, list(touched))
+        old_titles: dict[str, str] = json.loads(meta["taxonomy"])["titles"]
+        taxonomy_path = root / TAXONOMY_FILE
+        if taxonomy_path in changes.writes or taxonomy_path in changes.deletes:
+            signature = _stat_signature(taxonomy_path, time.time_ns())
+            index._update_taxonomy(meta, signature, frozenset(row[0] for row in stored.values()))
+        titles = index.taxonomy().titles
+        words: Counter[str] = Counter()
+        with collector_paused():
+            for name, path in sorted(touched.items()):
+                row = stored.get(name)
+                if row is not None:
+                    sums = sums.plus(name, row[1], row[2], -1)
+                if path not in changes.writes:
+                    if row is not None:
+                        index._remove_paper(row[0])
+                    continue
+                size = os.stat(path).st_size
+                entry = _entry(changes, path, titles)
+                if row is not None and row[3] is not None and not isinstance(entry, str):
+                    _replace(index, row[0], size, entry, json.loads(row[3]), old_titles, words)
+                else:
+                    if row is not None:
+                        index._remove_paper(row[0])
+                    if isinstance(entry, str):
+                        index._insert_error(name, -1, size, entry)
+                    else:
+                        index._insert_entry(name, -1, size, entry)
+                        words.update(entry.words)
+                sums = sums.plus(name, -1, size)  # written just now: confirmed by digest next time
+        index._add_words(+words)
+        db.executemany("UPDATE words SET docs = docs - ? WHERE word = ?", [(-n, w) for w, n in words.items() if n < 0])
+        db.execute("DELETE FROM words WHERE docs <= 0")
+        index._set_meta("files", str(sums))
+        (count,) = db.execute("SELECT count(*) FROM papers WHERE error IS NULL").fetchone()
+        index._set_meta("papers", str(count))
+        db.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            db.execute("ROLLBACK")
+        raise
+
+
+def _entry(changes: Changes, path: Path, titles: dict[str, str]) -> Entry | str:
+    """The index entry of a staged paper file (its staged paper, else its text parsed), or its error."""
+    from litmap.store.codec import paper_from_toml
+
+    text = changes.writes[path]
+    digest = content_digest(text.encode("utf-8"))
+    try:
+        paper = changes.papers.get(path) or paper_from_toml(text, str(path))
+    except InvalidFile as error:
+        return str(error)
+    return entry_of(paper, titles, digest)
+
+
+def _replace(
+    index: Index,
+    pid: int,
+    size: int,
+    entry: Entry,
+    old_record: dict[str, Any],
+    old_titles: dict[str, str],
+    words: Counter[str],
+) -> None:
+    """Rewrite the row ``pid`` in place (its full text only if that changed); count the words' change."""
+    db = index.db
+    db.execute(
+        "UPDATE papers SET mtime_ns = -1, size = ?, digest = ?, error = NULL, key = ?, year = ?, type = ?,"
+        " first_author = ?, title = ?, added = ?, sort_author = ?, categories = ?, record = ? WHERE id = ?",
+        (
+            size,
+            entry.digest,
+            entry.key,
+            entry.year,
+            entry.type,
+            entry.first_author,
+            entry.title,
+            entry.added,
+            entry.sort_author,
+            " ".join(entry.categories),
+            entry.record,
+            pid,
+        ),
+    )
+    db.execute("DELETE FROM labels WHERE paper = ?", (pid,))
+    db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", [(pid, k, v) for k, v in entry.labels])
+    old_texts = fts_texts(old_record, old_titles)
+    if old_texts != entry.texts:
+        db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
+        db.execute(_INSERT_FTS, (pid, *entry.texts))
+        old_words = vocabulary(old_texts)
+        words.update(entry.words - old_words)
+        words.subtract(old_words - entry.words)
+
+
+def _stored_rows(index: Index, names: list[str]) -> dict[str, tuple[int, int, int, str | None]]:
+    """``{file name: (row id, mtime_ns, size, record)}`` of the rows the index holds for ``names``."""
+    rows: dict[str, tuple[int, int, int, str | None]] = {}
+    for start in range(0, len(names), 500):
+        part = names[start : start + 500]
+        sql = f"SELECT file, id, mtime_ns, size, record FROM papers WHERE file IN ({', '.join('?' * len(part))})"
+        for name, pid, mtime_ns, size, record in index.db.execute(sql, part):
+            rows[name] = (pid, mtime_ns, size, record)
+    return rows
+
+
+def rows_in_categories(
+    root: Path, categories: list[str], read_only: bool = False
+) -> list[tuple[str, str | None, Paper]] | None:
+    """(file name, digest, paper) of every paper filed under one of ``categories``, through the index
+    (brought up to date first); None when there is no usable index or a paper file is broken."""
+    import sqlite3
+
+    if existing_index(root, read_only) is None:
+        return None
+    try:
+        with Index.open(root, read_only, timeout=5.0) as index:
+            if index.broken_files():
+                return None
+            marks = ", ".join("?" * len(categories))
+            sql = (
+                "SELECT file, digest, record FROM papers WHERE record IS NOT NULL AND id IN"
+                f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))"
+            )
+            authors: dict[Any, Any] = {}
+            return [
+                (name, digest, Paper.from_index(json.loads(record), authors))
+                for name, digest, record in index.db.execute(sql, categories)
+            ]
+    except (IndexUnavailable, sqlite3.Error, LitmapError):
+        return None
+
+
+def refiled_text(data: bytes, digest: str | None, paper: Paper, mapping: Mapping[str, str]) -> tuple[str, Paper] | None:
+    """The text of a paper file (``data``, whose index row has ``digest`` and holds ``paper``) with its
+    categories refiled through ``mapping``, and the paper it then holds; None when only a full
+    rewrite can say (the file changed since it was indexed, or its categories line is not plain)."""
+    from litmap.store.codec import with_categories
+
+    if digest is None or content_digest(data) != digest:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
+    new_text = with_categories(text, paper.categories, categories)
+    if new_text is None:
+        return None
+    return new_text, paper.model_copy(update={"categories": categories})
