@@ -23,7 +23,8 @@ README's "Fidelity" section states:
 - biber's own aliases are one field: ``journal``/``journaltitle``, ``address``/``location``,
   ``school``/``institution``, ``annote``/``annotation``, ``archiveprefix``/``eprinttype``,
   ``primaryclass``/``eprintclass``; entry types ``conference``/``inproceedings``,
-  ``electronic``/``www``/``online``;
+  ``electronic``/``www``/``online``; a type neither BibTeX nor biblatex knows (``@unknown``) is ``misc``,
+  as the import says it reads it;
 - ``crossref``: the original is read with its cross-references resolved, as biber does (a child
   inherits its parent's fields, the parent's title becoming its booktitle); parents that only
   serve as containers are counted through their children, not as entries of their own.
@@ -47,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from litmap.models import ENTRY_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "realbib"
@@ -250,6 +253,7 @@ def measure(path: Path) -> FileReport:
         if key in exported:
             report.imported += 1
         want_type = entry.entry_type.lower()
+        want_type = want_type if want_type in ENTRY_TYPES else "misc"
         values = [("ENTRYTYPE", TYPE_ALIASES.get(want_type, want_type), TYPE_ALIASES.get(got_type, got_type))]
         for name, value in fields.items():
             want = normalise(name, value)

@@ -112,7 +112,7 @@ def test_check_flags_an_unknown_entry_type(invoke, empty_library: Path, make_pap
     result = invoke("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        f"{path}:2: unknown entry type 'nonsense' (BibTeX types: article, inproceedings, misc, book, ...)"
+        f"{path}:2: unknown entry type 'nonsense' (BibTeX and biblatex types: article, inproceedings, misc, book, ...)"
     )
 
 

@@ -25,19 +25,42 @@ CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXTRA_FIELD_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-#: Entry types BibTeX and biblatex know; `litmap check` flags any other.
-ENTRY_TYPES = frozenset(
-    "article book booklet inbook incollection inproceedings conference manual mastersthesis misc phdthesis "
-    "proceedings techreport unpublished online report thesis collection dataset software patent periodical "
-    "electronic www".split()
+#: biblatex's entry types whose data model (``blx-dm.def``) requires a title.
+TITLED_TYPES = frozenset(
+    "article book mvbook inbook bookinbook suppbook booklet collection mvcollection incollection suppcollection "
+    "reference mvreference inreference dataset manual misc software online patent periodical suppperiodical "
+    "proceedings mvproceedings inproceedings report thesis unpublished".split()
 )
+#: biblatex's other types (its non-standard ones, ``set``, ``xdata``, ``custom[a-f]``): no title required.
+UNTITLED_TYPES = frozenset(
+    "set xdata artwork audio bibnote commentary image jurisdiction legal legislation letter movie music "
+    "performance review standard video customa customb customc customd custome customf".split()
+)
+#: The classic BibTeX types biber reads as aliases (``conference`` -> ``inproceedings``...).
+BIBTEX_ALIASES = {
+    "conference": "inproceedings",
+    "electronic": "online",
+    "www": "online",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "techreport": "report",
+}
+#: Entry types BibTeX and biblatex know: the one list import, ``add --type`` and ``check`` go by.
+ENTRY_TYPES = TITLED_TYPES | UNTITLED_TYPES | frozenset(BIBTEX_ALIASES)
 
 
-def entry_type_problem(entry_type: str) -> str | None:
-    """Why ``entry_type`` is no entry type BibTeX or biblatex knows (the message add, edit and check give), or None."""
-    if entry_type.strip().lower() in ENTRY_TYPES:
+def entry_type_problem(value: str) -> str | None:
+    """Why ``value`` is not an entry type BibTeX or biblatex knows (None if it is one)."""
+    if value.strip().lower() in ENTRY_TYPES:
         return None
-    return f"unknown entry type {entry_type!r} (BibTeX types: article, inproceedings, misc, book, ...)"
+    return f"unknown entry type {value!r} (BibTeX and biblatex types: article, inproceedings, misc, book, ...)"
+
+
+def needs_title(entry_type: str) -> bool:
+    """Whether biblatex requires a title of an entry of this type (a type it does not know: yes)."""
+    entry_type = entry_type.strip().lower()
+    return BIBTEX_ALIASES.get(entry_type, entry_type) not in UNTITLED_TYPES
+
 
 
 def unique_tags(tags: Iterable[str]) -> list[str]:

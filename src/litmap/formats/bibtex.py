@@ -21,10 +21,10 @@ from typing import Any
 from litmap.dates import distinct_release
 from litmap.errors import InvalidValue
 from litmap.formats import ExportContext
-from litmap.formats.bibtex_fields import CONTAINERS, VENUE_SOURCES, VERBATIM_FIELDS, bibtex_name
+from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VENUE_SOURCES, VERBATIM_FIELDS, bibtex_name
 from litmap.formats.latex_escape import balanced, escape, latex_balanced, verbatim
 from litmap.formats.protect import ProtectedTerms
-from litmap.models import MONTHS, Author, Paper
+from litmap.models import MONTHS, Author, Paper, needs_title
 from litmap.pages import page_range
 
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.
@@ -119,10 +119,12 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
         return "{" + escape(value, options.ascii_only) + "}"
 
     extra = {bibtex_name(name): value for name, value in paper.extra.items() if name not in _SKIPPED_EXTRAS}
+    untitled = extra.pop(UNTITLED, "") == "true" and not needs_title(paper.type)
     out: list[tuple[str, str]] = []
     if paper.authors:
         out.append(("author", "{" + " and ".join(_name(a, options.ascii_only) for a in paper.authors) + "}"))
-    out.append(("title", "{" + _title(paper, options) + "}"))
+    if not untitled:  # an entry biblatex lets go without a title gets none (litmap made one up to show)
+        out.append(("title", "{" + _title(paper, options) + "}"))
     # The venue goes in the type's container field, unless the entry brought it in a field of its own.
     if paper.venue and container and not any(extra.get(name) == paper.venue for name in VENUE_SOURCES):
         out.append((container, text(extra.pop(container, "") or paper.venue)))

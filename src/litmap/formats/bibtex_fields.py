@@ -42,6 +42,10 @@ VENUE_SOURCES = frozenset(
     "journal journaltitle booktitle school institution publisher howpublished organization".split()
 )
 
+#: The extra field marking a title litmap made up for an entry that has none (``@set``, ``@xdata``...):
+#: shown, matched, never exported.
+UNTITLED = "untitled"
+
 #: Fields whose value litmap could not read as what it claims and keeps as text.
 TEXT_FALLBACKS = ("year", "month", "doi")
 

@@ -14,18 +14,19 @@ kept verbatim as ``<field>-text`` rather than dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from litmap.dates import parse_released
-from litmap.formats.bibtex_fields import CONTAINERS, VERBATIM_FIELDS
+from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VERBATIM_FIELDS
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.formats.protect import ProtectedTerms, braced_form
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
-from litmap.models import KNOWN_FIELDS, Author, Paper, first_problem, parse_month
+from litmap.models import KNOWN_FIELDS, Author, Paper, entry_type_problem, first_problem, needs_title, parse_month
 from litmap.pages import page_range as page_range_of
 
 #: BibTeX's predefined month macros.
@@ -80,6 +81,8 @@ class BibItem:
     key: str
     paper: Paper | None = None
     error: str | None = None
+    #: What the import changed about the entry, and why (an unknown entry type read as ``misc``).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -487,6 +490,13 @@ def page_range(pages: str) -> str:
     return page_range_of(squash(pages.replace("\\textendash", "–").replace("\\textemdash", "—")))
 
 
+def untitled_title(entry: BibEntry) -> str:
+    """The title shown for an entry biblatex lets go without one (``@set``, ``@xdata``...); never exported."""
+    if entry.type == "set" and entry.fields.get("entryset", "").strip():
+        return "Set of " + ", ".join(k.strip() for k in entry.fields["entryset"].split(",") if k.strip())
+    return f"Untitled @{entry.type} {entry.key}".strip()
+
+
 def _text_field(fields: dict[str, str], name: str) -> str | None:
     value = fields.pop(name, None)
     return latex_to_text(value) if value and value.strip() else None
@@ -499,7 +509,10 @@ def entry_to_paper(entry: BibEntry, key: str = PLACEHOLDER_KEY) -> Paper:
     raw_title = fields.get("title", "")
     title = _text_field(fields, "title")
     if not title:
-        raise ValueError("the entry has no title")
+        if needs_title(entry.type):
+            raise ValueError("the entry has no title")
+        title = untitled_title(entry)
+        extra[UNTITLED] = "true"
     authors = parse_names(fields.pop("author", ""))
     year, month = _take_year(fields, extra)
     released = _take_released(fields)
@@ -580,8 +593,12 @@ def _convert(document: BibDocument, progress: Callable[[int, int], None] | None 
     yield from document.failures
     total = len(document.entries)
     for done, entry in enumerate(document.entries, start=1):
+        notes: tuple[str, ...] = ()
+        if entry_type_problem(entry.type):
+            notes = (f"entry type @{entry.type} is neither BibTeX's nor biblatex's: imported as @misc",)
+            entry = dataclasses.replace(entry, type="misc")
         try:
-            yield BibItem(entry.line, entry.key, paper=entry_to_paper(entry))
+            yield BibItem(entry.line, entry.key, paper=entry_to_paper(entry), notes=notes)
         except ValueError as exc:
             yield BibItem(entry.line, entry.key, error=str(exc))
         if progress and (done % 100 == 0 or done == total):

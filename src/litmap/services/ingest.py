@@ -132,6 +132,7 @@ class Candidate:
     error: str | None = None
     line: int | None = None
     original_key: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class _Admission:
         self.matcher.add(paper)
         self.keys.claim(paper)
         self.new[paper.key] = paper
-        return Outcome(candidate.source, "added", paper=paper, line=candidate.line, notes=tuple(notes))
+        return Outcome(candidate.source, "added", paper=paper, line=candidate.line, notes=(*candidate.notes, *notes))
 
     def _own_keys(self, candidate: Candidate) -> list[str]:
         assert candidate.paper is not None
@@ -487,7 +488,9 @@ def import_bibtex(
         session.keys.reserve(key for item in items for key in _keys_of(item))
         for done, item in enumerate(items, start=1):
             label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
-            candidate = Candidate(label, item.paper, item.error, line=item.line, original_key=item.key or None)
+            candidate = Candidate(
+                label, item.paper, item.error, line=item.line, original_key=item.key or None, notes=item.notes
+            )
             outcomes.append(session.admit(candidate))
             if progress:
                 progress(Step("checking", done, len(items)))
