@@ -145,3 +145,30 @@ def test_untitled_entries_biblatex_allows_are_kept_and_export_untitled(
     assert "entryset = {glashow,weinberg}," in entry
     assert "publisher = {Harvard University Press}," in exported.split("@xdata{hup,")[1]
     assert check_output(invoke, empty_library).startswith("OK:")
+
+
+# -- 3. a %-commented entry is a comment ------------------------------------------------------------
+
+COMMENTED = """% Encoding: UTF-8
+% @article{old, title = {Commented out on one line}, author = {A, B}}
+@article{kept, title = {Kept}, author = {Curie, Marie},
+% note = {a field commented out},
+  year = 1903}
+%@misc{gone,
+%   title = {Commented out as a block},
+%}
+@misc{percent, title = {50% off}, note = {100%}, author = {B, C}} % a comment after an entry
+"""
+
+
+def test_a_commented_entry_is_a_comment_not_an_entry_or_an_error(invoke, empty_library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = tmp_path / "c.bib"
+    bib.write_text(COMMENTED, encoding="utf-8")
+    result = invoke("import", str(bib), "--keep-keys", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [(item["line"], item["key"]) for item in report["added"]] == [(3, "kept"), (9, "percent")]
+    assert report["failed"] == []
+    exported = invoke("export", "bibtex").stdout
+    assert "note" not in exported.split("@article{kept,")[1].split("}\n")[0]
+    assert "title = {50\\% off}," in exported and "note = {100\\%}," in exported
