@@ -12,7 +12,8 @@ entry's line in ``import --json``). The entry type counts as one more value of e
 typed.) A value counts as kept when it is equal after these normalisations, which is the contract the
 README's "Fidelity" section states:
 
-- values: LaTeX decoded to Unicode (so ``{\\"u}`` = ``ü``, case-protecting braces do not count),
+- values: LaTeX decoded to Unicode (so ``{\\"u}`` = ``ü``, case-protecting braces do not count, an
+  accent on nothing is the accent: ``\\^{}`` = ``^``),
   whitespace squashed; ``\\url{x}`` = ``x``; the fields biber reads verbatim (``url``, ``doi``,
   ``eprint``, ``file``, ``verba``..., dates) are compared as written, not decoded;
 - names: the same people in the same order, each compared as given + von + last + jr;
@@ -73,6 +74,10 @@ NOT_INHERITED = frozenset("title shorttitle subtitle doi url eprint abstract ids
 _DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
 _URL = re.compile(r"\\url\s*\{([^{}]*)\}")
 _ARXIV_VERSION = re.compile(r"v\d+$")
+#: An accent on nothing prints as the accent (LaTeX: ``\^{}`` is ^); pylatexenc would drop it.
+_BARE_ACCENT = re.compile(r"\\([\^~])\{\}")
+_TEXT_ESCAPES = [("textless", "<"), ("textgreater", ">"), ("textasciicircum", "^"), ("textasciitilde", "~")]
+_BARE_ACCENT_TEXT = {"^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 @dataclass
@@ -100,7 +105,7 @@ def _parse(text: str) -> list[Any]:
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(
-        text,
+        _BARE_ACCENT.sub(lambda m: _BARE_ACCENT_TEXT[m.group(1)], text),
         append_middleware=[m.LatexDecodingMiddleware(decoder=_decoder()), m.SeparateCoAuthors(), m.SplitNameParts()],
     )
     return list(library.entries)
@@ -113,7 +118,7 @@ def _decoder() -> Any:
 
     context = get_default_latex_context_db()
     context.add_context_category(
-        "bench", prepend=True, macros=[MacroTextSpec("textless", "<"), MacroTextSpec("textgreater", ">")]
+        "bench", prepend=True, macros=[MacroTextSpec(name, text) for name, text in _TEXT_ESCAPES]
     )
     context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=lambda node, *_: node.latex_verbatim()))
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")

@@ -63,7 +63,7 @@ def test_crossref_children_inherit_and_the_proceedings_is_not_a_paper() -> None:
         """@inproceedings{child, title={Child}, author={Doe, J}, pages={1--9}, crossref={proc}}
         @proceedings{proc, title={Proceedings of Things 2020}, year=2020, publisher={PMLR}, doi={10.1/proc}}"""
     )
-    assert containers == 1
+    assert len(containers) == 1
     (item,) = items
     assert item.paper is not None
     assert item.paper.venue == "Proceedings of Things 2020"

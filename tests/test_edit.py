@@ -209,9 +209,8 @@ def test_an_unknown_entry_type_is_an_invalid_edit_with_checks_message(invoke, bu
     editor.set([('type = "article"', 'type = "weird"')])
     result = invoke("edit", "elhage2022toy", input="n\n")
     assert result.exit_code == 1
-    assert "field 'type': unknown entry type 'weird' (BibTeX and biblatex types: article, inproceedings, misc, book, ...)" in (
-        result.stderr
-    )
+    expected = "field 'type': unknown entry type 'weird' (BibTeX and biblatex types: article, inproceedings, misc"
+    assert expected in result.stderr
     assert path.read_bytes() == original
     editor.set([('type = "article"', 'type = "online"')])  # a biblatex type is one
     assert invoke("edit", "elhage2022toy").exit_code == 0

@@ -99,7 +99,7 @@ def test_a_typo_in_the_title_is_still_the_same_paper() -> None:
     assert "similar title" in match.reason
 
 
-def test_preprint_and_published_version_are_one_paper() -> None:
+def test_preprint_and_published_version_are_found_as_possible_versions() -> None:
     """Modelled on ROME, whose arXiv title said "Factual Knowledge" and the published one "Factual
     Associations": one title word changed, a year later, initials only, a DOI and venue added."""
     preprint = Paper(
@@ -120,6 +120,8 @@ def test_preprint_and_published_version_are_one_paper() -> None:
     )
     match = find([preprint], published)
     assert match is not None and match.existing.key == "meng2022locating"
+    assert match.kind == "version"
+    assert match.reason.startswith("possible versions (publication and preprint): similar title")
     assert "years 2021 and 2022" in match.reason
 
 

@@ -62,7 +62,6 @@ def needs_title(entry_type: str) -> bool:
     return BIBTEX_ALIASES.get(entry_type, entry_type) not in UNTITLED_TYPES
 
 
-
 def unique_tags(tags: Iterable[str]) -> list[str]:
     """``tags`` without repeats, compared case-insensitively: the first spelling of a tag is kept."""
     seen: dict[str, str] = {}

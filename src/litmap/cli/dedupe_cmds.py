@@ -22,8 +22,9 @@ def _group_table(number: int, group: "DuplicateGroup") -> "Table":
     from rich.markup import escape
     from rich.table import Table
 
+    what = "Possible versions" if group.versions else "Group"
     table = Table(
-        title=f"Group {number} · score {group.score:g}",
+        title=f"{what} {number} · score {group.score:g}",
         title_justify="left",
         title_style="bold",
         caption="\n".join(escape(f"{a} ~ {b}: {link.reason}") for link in group.links for a, b in [link.keys]),
@@ -134,20 +135,29 @@ def dedupe(
 
     from litmap.services.dedupe import library_duplicates
 
-    groups = library_duplicates(library, threshold)
+    found = library_duplicates(library, threshold)
+    groups = [g for g in found if not g.versions]
+    versions = [g for g in found if g.versions]
     if not merge:
         if as_json:
-            emit_json([g.to_json() for g in groups])
-        elif not groups:
+            emit_json([g.to_json() for g in found])
+            return
+        for number, group in enumerate(found, 1):
+            console.print(_group_table(number, group))
+            console.print()
+        if not groups:
             console.print("No duplicates found.")
         else:
-            for number, group in enumerate(groups, 1):
-                console.print(_group_table(number, group))
-                console.print()
             papers = sum(len(g.papers) for g in groups)
             console.print(
                 f"{len(groups)} group(s) of duplicates ({papers} records); * marks the record a merge keeps. "
                 "Merge with [bold]litmap dedupe --merge[/], or mark look-alikes with [bold]--not KEY KEY[/]."
+            )
+        if versions:
+            console.print(
+                f"{len(versions)} group(s) of possible versions of one work (a preprint and its journal version, "
+                "a report or thesis and the paper...): kept apart, --merge leaves them; "
+                "[bold]litmap merge KEY KEY[/] joins two that are one record."
             )
         return
     _merge_groups(groups, as_json=as_json, ask=not yes)

@@ -333,6 +333,21 @@ def _report(result: "IngestResult", options: "IngestOptions", as_json: bool, ver
                     f"{_aliased(outcome)}",
                     soft_wrap=True,
                 )
+        versions = [o for o in result.added if o.versions]
+        if versions:
+            console.print(
+                f"Possible versions ({len(versions)}), added beside the papers they resemble"
+                " (`litmap dedupe` lists them; `litmap merge` joins them if they are one record):"
+            )
+            for outcome in versions:
+                for key, reason in outcome.versions:
+                    console.print(
+                        f"  [cyan]{escape(outcome.paper.key)}[/] ({_source(outcome)}) and [cyan]{escape(key)}[/]"  # type: ignore[union-attr]
+                        f" [dim]({escape(reason)})[/]",
+                        soft_wrap=True,
+                    )
+        for note in result.notes:
+            err_console.print(f"Note: {escape(note)}", soft_wrap=True, highlight=False)
         for outcome in result.outcomes:
             for note in outcome.notes:
                 err_console.print(f"Note: {_source(outcome)}: {escape(note)}", soft_wrap=True, highlight=False)

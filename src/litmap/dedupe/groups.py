@@ -37,6 +37,8 @@ class DuplicateGroup:
 
     papers: list[Paper]
     links: list[Link]
+    #: Records of possible versions of one work (a preprint and its journal version...): shown, not merged.
+    versions: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -54,6 +56,7 @@ class DuplicateGroup:
             "keys": self.keys,
             "score": self.score,
             "keep": self.papers[0].key,
+            "versions": self.versions,
             "links": [link.to_json() for link in self.links],
         }
 
@@ -107,7 +110,7 @@ class _Groups:
 
 
 def group_links(
-    pairs: Iterable[tuple[Paper, Paper, Link]], distinct: DistinctPairs | None = None
+    pairs: Iterable[tuple[Paper, Paper, Link]], distinct: DistinctPairs | None = None, versions: bool = False
 ) -> list[DuplicateGroup]:
     """Join links into groups, surest first; a link that would join distinct papers is dropped."""
     groups = _Groups(distinct)
@@ -125,7 +128,7 @@ def group_links(
         members = [groups.papers[k] for k in groups.members[root]]
         keep = suggest_keep(members)
         ordered = [keep, *sorted((p for p in members if p is not keep), key=lambda p: p.key)]
-        result.append(DuplicateGroup(ordered, sorted(links, key=lambda link: link.keys)))
+        result.append(DuplicateGroup(ordered, sorted(links, key=lambda link: link.keys), versions))
     result.sort(key=lambda g: (-g.score, g.keys[0]))
     return result
 
@@ -135,7 +138,8 @@ def find_duplicates(
     distinct: DistinctPairs | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[DuplicateGroup]:
-    """Every group of records in ``papers`` that are one paper, surest groups first."""
+    """Every group of records in ``papers`` that are one paper, surest groups first; then the groups
+    of possible versions of one work (``versions``), which a merge leaves alone."""
     from litmap.collector import collector_paused
 
     with collector_paused():
@@ -144,4 +148,6 @@ def find_duplicates(
         for paper, match in matcher.pairs():
             first, second = sorted((paper.key, match.existing.key))
             links.append((paper, match.existing, Link((first, second), match.reason, match.score, match.kind)))
-    return group_links(links, distinct)
+    same = [link for link in links if link[2].kind != "version"]
+    versions = [link for link in links if link[2].kind == "version"]
+    return group_links(same, distinct) + group_links(versions, distinct, versions=True)

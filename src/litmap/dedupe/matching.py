@@ -14,6 +14,10 @@ keys, then scores only papers sharing one of the new title's rarest words or its
 :meth:`Matcher.pairs` (a whole library) groups exact keys, then scores neighbours in several sorted
 orders of the titles (sorted neighbourhood), and confirms the few that pass with :func:`compare`.
 Both end in :func:`compare`, the one rule for a pair.
+
+A title match between records of two kinds of version (:func:`version_kind`: a preprint and its
+journal version, a tech report or thesis and the paper, a workshop and a conference version) is a
+``version`` match: ``import`` keeps both and says so, ``dedupe`` lists them apart and does not merge them.
 """
 
 from __future__ import annotations
@@ -59,8 +63,10 @@ _DIGITS = re.compile(r"\d+")
 class Match:
     """An existing paper that a candidate duplicates, why, and how sure (0-100).
 
-    ``kind`` is ``arxiv``, ``doi``, ``title`` (same normalised title) or ``fuzzy``; ``score`` is
-    100 for identifier and identical-title matches, else the title similarity less the author penalty.
+    ``kind`` is ``arxiv``, ``doi``, ``title`` (same normalised title), ``fuzzy``, or ``version``: a
+    title match between two kinds of version of one work (:func:`version_kind`), related records
+    rather than one record twice; ``score`` is 100 for identifier and identical-title matches, else
+    the title similarity less the author penalty.
     """
 
     existing: Paper
@@ -295,6 +301,42 @@ def title_similarity(new: Features, old: Features) -> float:
     return float(max(ratio(new.content, old.content), ratio(new.content.split(), old.content.split())))
 
 
+_THESIS_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis"})
+_REPORT_TYPES = frozenset({"techreport", "report"})
+_PREPRINT_VENUE = re.compile(r"\b(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|chemrxiv|psyarxiv)\b")
+_WORKSHOP = re.compile(r"\bworkshops?\b")
+
+
+def version_kind(paper: Paper) -> str:
+    """Which version of a work a record describes: ``thesis``, ``report``, ``workshop`` (its venue
+    says so), ``preprint`` (arXiv or another preprint server, no published DOI), ``publication`` (a
+    published DOI or another venue) or ``unknown`` (nothing tells: a version of any kind)."""
+    if paper.type in _THESIS_TYPES:
+        return "thesis"
+    if paper.type in _REPORT_TYPES:
+        return "report"
+    venue = fold_text(
+        " ".join(filter(None, [paper.venue, paper.extra.get("booktitle"), paper.extra.get("eventtitle")]))
+    )
+    if _WORKSHOP.search(venue):
+        return "workshop"
+    if published_doi(paper):
+        return "publication"
+    if paper.type == "unpublished" or _PREPRINT_VENUE.search(venue) or (arxiv_of(paper) and not venue.strip()):
+        return "preprint"
+    return "publication" if venue.strip() else "unknown"
+
+
+def _as_versions(match: Match, new: Features, old: Features) -> Match:
+    """A title match between two kinds of version (a preprint and its journal version, a thesis and the
+    paper) marked as possible versions of one work: related records, not one record twice."""
+    kinds = version_kind(new.paper), version_kind(old.paper)
+    if kinds[0] == kinds[1] or "unknown" in kinds:
+        return match
+    reason = f"possible versions ({kinds[0]} and {kinds[1]}): {match.reason}"
+    return Match(match.existing, reason, match.score, "version")
+
+
 def compare(new: Features, old: Features, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
     """Whether ``new`` is the same paper as ``old``: the Match (naming ``old``) or None.
 
@@ -315,14 +357,15 @@ def compare(new: Features, old: Features, threshold: float = DEFAULT_THRESHOLD) 
         if new.compact != old.compact or not same_year or not _same_author_lists(new.authors, old.authors):
             return None
     if new.compact == old.compact:
-        return Match(old.paper, "same title" + _confirmation(new, old, agreement), 100.0, "title")
+        return _as_versions(Match(old.paper, "same title" + _confirmation(new, old, agreement), 100.0), new, old)
     if agreement is None:
         return None
     similarity = title_similarity(new, old)
     score = round(similarity - AUTHOR_PENALTY * (1.0 - agreement), 1)
     if score < threshold:
         return None
-    return Match(old.paper, f"similar title ({similarity:.0f}%)" + _confirmation(new, old, agreement), score, "fuzzy")
+    reason = f"similar title ({similarity:.0f}%)" + _confirmation(new, old, agreement)
+    return _as_versions(Match(old.paper, reason, score, "fuzzy"), new, old)
 
 
 # -- the matcher -------------------------------------------------------------------------------

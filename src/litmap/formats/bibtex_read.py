@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litmap.dates import parse_released
+from litmap.formats.bibtex_comments import blank_comments
 from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VERBATIM_FIELDS
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.formats.protect import ProtectedTerms, braced_form
@@ -85,6 +86,16 @@ class BibItem:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Folded:
+    """A crossref parent (a ``@proceedings``) folded into its children instead of imported: its line,
+    key, and the lines of the children that inherit from it."""
+
+    line: int
+    key: str
+    children: tuple[int, ...]
+
+
 @dataclass
 class BibDocument:
     """A .bib file read: its entries in file order, and the blocks that could not be read."""
@@ -92,6 +103,9 @@ class BibDocument:
     entries: list[BibEntry] = field(default_factory=list)
     failures: list[BibItem] = field(default_factory=list)
     containers: list[BibEntry] = field(default_factory=list)
+    folded: list[Folded] = field(default_factory=list)
+    #: (line, text) of what the reading noticed outside entries (a macro defined twice).
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
 
 class ValueProblem(ValueError):
@@ -182,56 +196,6 @@ def _raw_key(raw: str | None) -> str:
     return match.group(1) if match else ""
 
 
-_SCAN = re.compile(r'[@{}()"%]')
-_ENTRY_START = re.compile(r"@\s*([A-Za-z]\w*)\s*([{(])")
-
-
-def blank_comments(text: str) -> str:
-    """``text`` with its ``%`` comments blanked out, as biber reads them: from ``%`` to the end of the
-    line, between entries and between the fields of one, but not inside a value (``{50% off}``) or an
-    ``@comment``. Every other character, and every line, stays where it was (so lines still count)."""
-    if "%" not in text:
-        return text
-    out: list[str] = []
-    kept = 0  # text[kept:] is not yet copied to out
-    depth = 0  # 0 between entries, 1 between an entry's fields, 2+ inside a braced value
-    closer = ""
-    quoted = comment_block = False
-    position = 0
-    while match := _SCAN.search(text, position):
-        char, at = match.group(0), match.start()
-        position = at + 1
-        if depth == 0:
-            if char == "@" and (start := _ENTRY_START.match(text, at)):
-                comment_block = start.group(1).lower() == "comment"
-                closer = "}" if start.group(2) == "{" else ")"
-                depth, position = 1, start.end()
-                continue
-            if char != "%":
-                continue
-        elif char == "{":
-            depth += 1
-            continue
-        elif char == "}" or char == ")":
-            if depth == 1 and char == closer and not quoted:
-                depth = 0
-            elif char == "}" and depth > 1:
-                depth -= 1
-            continue
-        elif char == '"':
-            quoted = not quoted if depth == 1 else quoted
-            continue
-        if char != "%" or (depth == 1 and (quoted or comment_block)) or depth > 1:
-            continue
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        out.append(text[kept:at])
-        out.append(re.sub(r"[^\s]", " ", text[at:end]))
-        kept = position = end
-    out.append(text[kept:])
-    return "".join(out)
-
-
 def read_bibtex(text: str) -> BibDocument:
     """Split ``text`` into evaluated entries (crossref resolved) and failures with their lines; ``%``
     comments are comments (:func:`blank_comments`), also when they hold a whole entry."""
@@ -244,12 +208,22 @@ def read_bibtex(text: str) -> BibDocument:
     library = bibtexparser.parse_string(blank_comments(text), parse_stack=[])
     document = BibDocument()
     macros: dict[str, str] = {}
-    for string in library.strings:
+    again = [
+        b.ignore_error_block
+        for b in library.failed_blocks
+        if isinstance(b, model.DuplicateBlockKeyBlock) and isinstance(b.ignore_error_block, model.String)
+    ]
+    for string in sorted([*library.strings, *again], key=lambda b: b.start_line or 0):
+        line = (string.start_line or 0) + 1
+        name = string.key.lower()
         try:
-            macros[string.key.lower()] = evaluate_value(str(string.value), macros)
+            value = evaluate_value(str(string.value), macros)
         except ValueProblem as exc:
-            line = (string.start_line or 0) + 1
             document.failures.append(BibItem(line, f"@string {string.key}", error=str(exc)))
+            continue
+        if name in macros and macros[name] != value:  # as BibTeX does, the later definition holds
+            document.notes.append((line, f"@string {string.key} is defined again: this definition is used"))
+        macros[name] = value
 
     blocks: list[Any] = sorted(
         [*library.entries, *library.failed_blocks], key=lambda b: b.start_line if b.start_line is not None else 0
@@ -262,6 +236,8 @@ def read_bibtex(text: str) -> BibDocument:
             document.failures.append(BibItem(line, key, error=f"field given twice: {names}"))
             continue
         entry_block = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
+        if isinstance(entry_block, model.String):
+            continue  # a macro defined again: read above
         if not isinstance(entry_block, model.Entry):
             error = block.error if isinstance(block, model.ParsingFailedBlock) else ValueError("unreadable")
             document.failures.append(BibItem(line, _raw_key(block.raw), error=_abort_reason(error)))
@@ -287,8 +263,10 @@ def _evaluate_entry(block: Any, macros: dict[str, str], line: int) -> BibEntry |
 
 
 def _resolve_crossrefs(document: BibDocument) -> None:
-    by_key = {entry.key.lower(): entry for entry in document.entries}
-    parents: set[int] = set()
+    by_key: dict[str, BibEntry] = {}
+    for entry in document.entries:
+        by_key.setdefault(entry.key.lower(), entry)  # as biber does: a later entry of the same key is skipped
+    children: dict[str, list[int]] = {}
     for entry in document.entries:
         seen: set[str] = set()
         while "crossref" in entry.fields:
@@ -298,7 +276,7 @@ def _resolve_crossrefs(document: BibDocument) -> None:
                 break  # an unknown parent stays a field: nothing to inherit from
             seen.add(parent_key)
             del entry.fields["crossref"]
-            parents.add(id(parent))
+            children.setdefault(parent_key, []).append(entry.line)
             for name, value in parent.fields.items():
                 if name not in NOT_INHERITED and name not in entry.fields:
                     entry.fields[name] = value
@@ -308,8 +286,10 @@ def _resolve_crossrefs(document: BibDocument) -> None:
                 entry.fields["crossref"] = parent.fields["crossref"]
     kept: list[BibEntry] = []
     for entry in document.entries:
-        if id(entry) in parents and entry.type in CONTAINER_TYPES:
+        lines = children.get(entry.key.lower())
+        if lines and entry.type in CONTAINER_TYPES:  # every copy of a parent's key, as in dblp exports
             document.containers.append(entry)
+            document.folded.append(Folded(entry.line, entry.key, tuple(lines)))
         else:
             kept.append(entry)
     document.entries = kept
@@ -628,16 +608,31 @@ def _take_ids(fields: dict[str, str], extra: dict[str, str]) -> list[str]:
     return kept
 
 
-def parse_bibtex(text: str, progress: Callable[[int, int], None] | None = None) -> tuple[list[BibItem], int]:
-    """Every entry of ``text`` as a BibItem (paper or error), in file order; and the number of
-    crossref containers that were folded into their children instead of imported.
+@dataclass(frozen=True)
+class ParsedBib:
+    """A .bib text read: its entries (papers or errors) in file order, the crossref parents folded into
+    their children, and what was noticed outside entries, as (line, text)."""
+
+    items: list[BibItem]
+    folded: list[Folded]
+    notes: list[tuple[int, str]]
+
+
+def parse_bib(text: str, progress: Callable[[int, int], None] | None = None) -> ParsedBib:
+    """Every entry of ``text``: each a BibItem (paper or error) or a folded crossref parent.
 
     ``progress(done, total)`` is called as the entries are read (every 100 entries and at the end).
     """
     document = read_bibtex(text)
-    items = list(_convert(document, progress))
-    items.sort(key=lambda item: item.line)
-    return items, len(document.containers)
+    items = sorted(_convert(document, progress), key=lambda item: item.line)
+    return ParsedBib(items, document.folded, document.notes)
+
+
+def parse_bibtex(text: str) -> tuple[list[BibItem], list[Folded]]:
+    """Every entry of ``text`` as a BibItem (paper or error), in file order; and the crossref
+    containers that were folded into their children instead of imported."""
+    parsed = parse_bib(text)
+    return parsed.items, parsed.folded
 
 
 def _convert(document: BibDocument, progress: Callable[[int, int], None] | None = None) -> Iterator[BibItem]:

@@ -151,6 +151,11 @@ def pylatexenc_reading(value: str) -> str:
     return _decoded(value, fast=False)
 
 
+#: An accent on nothing (``\^{}``, ``\~{}``) prints the accent itself: a caret, a tilde.
+_BARE_ACCENT = re.compile(r"\\([\^~])\{\s*\}")
+_BARE_ACCENT_MACRO = {"^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
+
+
 def _decoded(value: str, fast: bool) -> str:
     islands: list[str] = []
     if "$" in value or "\\" in value:
@@ -159,8 +164,8 @@ def _decoded(value: str, fast: bool) -> str:
             if is_island:
                 marked.append(chr(_PLACEHOLDER + len(islands)))
                 islands.append(piece)
-            else:
-                marked.append(piece)
+            else:  # outside math, an accent on nothing is the accent itself
+                marked.append(_BARE_ACCENT.sub(lambda m: _BARE_ACCENT_MACRO[m.group(1)], piece))
         value = _BOX.sub("", "".join(marked))
     text = _fast(value) if fast else None
     if text is None:

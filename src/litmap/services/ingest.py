@@ -31,6 +31,7 @@ from litmap.store import Library
 from litmap.store.files import Changes, interrupts_held
 
 if TYPE_CHECKING:
+    from litmap.dedupe.matching import Match
     from litmap.formats.bibtex_read import BibItem
 
 __all__ = ["ProgressHook", "Step"]
@@ -66,6 +67,8 @@ class Outcome:
     aliases: tuple[str, ...] = ()
     #: Keys of the entry that could not be kept, and why.
     notes: tuple[str, ...] = ()
+    #: Papers an added one may be another version of (a preprint and its journal version...): (key, why).
+    versions: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The outcome for ``--json``."""
@@ -82,6 +85,8 @@ class Outcome:
             data["aliases"] = list(self.aliases or self.paper.aliases)  # type: ignore[union-attr]
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.versions:
+            data["versions"] = [{"key": key, "reason": reason} for key, reason in self.versions]
         return data
 
 
@@ -92,7 +97,15 @@ class IngestResult:
     outcomes: list[Outcome] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
-    containers: int = 0
+    #: A .bib import's crossref parents folded into their children (None: not a .bib import).
+    folded: list[FoldedParent] | None = None
+    #: What a .bib import noticed outside its entries ("@string X is defined again"), with the place.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def containers(self) -> int:
+        """How many crossref parents were folded into their children."""
+        return len(self.folded or ())
 
     def _with(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -120,7 +133,29 @@ class IngestResult:
             "failed": [o.to_json() for o in self.failed],
             "written": self.written,
             "dry_run": self.dry_run,
-        }
+        } | self._file_json()
+
+    def _file_json(self) -> dict[str, Any]:
+        """A .bib import's account of every entry of the file: the folded parents, the total, notes."""
+        if self.folded is None:
+            return {}
+        folded = [f.to_json() for f in self.folded]
+        return {"folded": folded, "entries": len(self.outcomes) + len(folded), "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class FoldedParent:
+    """A crossref parent of a .bib file, not imported: its fields went into the children's papers."""
+
+    source: str
+    line: int
+    key: str
+    #: The keys of the papers its children are in the library (added, or the ones they duplicate).
+    into: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The parent for ``--json``."""
+        return {"source": self.source, "line": self.line, "key": self.key, "into": list(self.into)}
 
 
 @dataclass(frozen=True)
@@ -186,27 +221,45 @@ class _Admission:
             raise InvalidOption("tags", "{option}: a tag cannot be empty")
         self.tags = spelled_as_in(papers, [tag.strip() for tag in options.tags]) if options.tags else []
 
+    def _matches(self, paper: Paper) -> tuple[Match | None, list[Match]]:
+        """The known paper ``paper`` duplicates (if any), and those it may be another version of."""
+        if self.options.force:
+            return None, []
+        matches = self.matcher.find_all(paper)
+        same = next((m for m in matches if m.kind != "version"), None)
+        return same, [m for m in matches if m.kind == "version"] if same is None else []
+
     def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
         """The "already present" outcome if ``paper`` duplicates a known one (never with --force)."""
-        if self.options.force:
-            return None
-        match = self.matcher.find(paper)
+        match, _versions = self._matches(paper)
         if match is None:
             return None
         return Outcome(source, "present", existing=match.existing, reason=match.reason, score=match.score, line=line)
 
     def admit(self, candidate: Candidate) -> Outcome:
-        """Compare, key and stage one candidate; return its outcome."""
+        """Compare, key and stage one candidate; return its outcome: possible versions of known
+        papers (a preprint of a journal paper...) are added, naming them."""
         if candidate.paper is None:
             return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
-        present = self.duplicate(candidate.source, candidate.paper, candidate.line)
-        if present is not None:
+        match, versions = self._matches(candidate.paper)
+        if match is not None:
+            present = Outcome(
+                candidate.source, "present", existing=match.existing, reason=match.reason, score=match.score,
+                line=candidate.line,
+            )  # fmt: skip
             return self._alias_duplicate(present, candidate)
         paper, notes = self._finish(candidate)
         self.matcher.add(paper)
         self.keys.claim(paper)
         self.new[paper.key] = paper
-        return Outcome(candidate.source, "added", paper=paper, line=candidate.line, notes=(*candidate.notes, *notes))
+        return Outcome(
+            candidate.source,
+            "added",
+            paper=paper,
+            line=candidate.line,
+            notes=(*candidate.notes, *notes),
+            versions=tuple((m.existing.key, m.reason) for m in versions),
+        )
 
     def _own_keys(self, candidate: Candidate) -> list[str]:
         assert candidate.paper is not None
@@ -470,7 +523,7 @@ def import_bibtex(
     progress: ProgressHook | None = None,
 ) -> IngestResult:
     """Add every entry of a .bib text; a malformed entry is reported (with its line) and skipped."""
-    from litmap.formats.bibtex_read import parse_bibtex
+    from litmap.formats.bibtex_read import parse_bib
 
     options = options or IngestOptions()
     if "\x00" in text:
@@ -478,8 +531,9 @@ def import_bibtex(
     if progress:
         progress(Step("reading", about=name))
     reading = (lambda done, total: progress(Step("reading", done, total, about=name))) if progress else None
-    items, containers = parse_bibtex(text, reading)
-    if not items and not containers:
+    parsed = parse_bib(text, reading)
+    items = parsed.items
+    if not items and not parsed.folded:
         raise InvalidValue(f"{name}: no BibTeX entries found")
     if options.key is not None and len(items) != 1:
         raise InvalidOption("key", f"{{option}} names one paper, but {name} holds {len(items)} entries")
@@ -494,7 +548,18 @@ def import_bibtex(
             outcomes.append(session.admit(candidate))
             if progress:
                 progress(Step("checking", done, len(items)))
-        return session.commit(IngestResult(outcomes, containers=containers), progress)
+        key_at = {o.line: p.key for o in outcomes if (p := o.paper or o.existing) is not None}
+        folded = [
+            FoldedParent(
+                f"{name}:{f.line} ({f.key})",
+                f.line,
+                f.key,
+                tuple(dict.fromkeys(key_at[line] for line in f.children if line in key_at)),
+            )
+            for f in parsed.folded
+        ]
+        notes = [f"{name}:{line}: {text}" for line, text in parsed.notes]
+        return session.commit(IngestResult(outcomes, folded=folded, notes=notes), progress)
 
 
 def _keys_of(item: BibItem) -> list[str]:
