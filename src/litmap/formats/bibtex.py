@@ -99,8 +99,7 @@ def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None, ids: Ite
     lines = [f"@{entry_type}{{{paper.key},"]
     lines.extend(f"  {name} = {value}," for name, value in fields)
     own = [key.strip() for key in paper.extra.get("ids", "").split(",") if key.strip()]
-    # The paper's aliases (an entry's biblatex ids, keys of merged records) resolve in biber too.
-    also = [key for key in dict.fromkeys([*own, *paper.aliases, *ids]) if key != paper.key]
+    also = list(dict.fromkeys([*own, *ids]))
     if also:
         lines.append(f"  ids = {{{', '.join(also)}}},")
     lines.append("}")
