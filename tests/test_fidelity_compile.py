@@ -181,5 +181,5 @@ def test_every_key_of_the_original_resolves_in_the_export(compiled, name: str) -
 
 def test_the_engine_follows_the_files_nature() -> None:
     assert engine_for("@online{a, title={T}, url={u}}") == "biber"
-    assert engine_for("@article{a, journaltitle={J}}") == "biber"
+    assert engine_for("@article{a,\n  journaltitle = {J}}") == "biber"
     assert engine_for("@article{a, journal={J}, date={2016}}\n@inproceedings{b, crossref={c}}") == "bibtex"
