@@ -189,3 +189,12 @@ def terminal(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
         monkeypatch.setattr(render.console, "width", width)
 
     return use
+
+
+@pytest.fixture
+def pandoc() -> None:
+    """Skip without pandoc, but fail under CI (.ci/run installs it)."""
+    if shutil.which("pandoc") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pandoc is missing ($CI is set: .ci/run installs it)")
+        pytest.skip("pandoc is not installed")

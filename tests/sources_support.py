@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 ARXIV_PATH = "/api/query"
 CROSSREF_PATH = "/crossref"
+DBLP_PATH = "/dblp/search/publ/api"
+S2_PATH = "/s2"
 CROSSREF_HEADERS = {
     "x-api-pool": "public",
     "x-rate-limit-limit": "5",
@@ -65,3 +68,13 @@ def serve_crossref(server: HTTPServer, doi: str, body: bytes, status: int = 200,
 def arxiv_requests(server: HTTPServer) -> list[str]:
     """The ``id_list`` of every request the arXiv endpoint received, in order."""
     return [req.args.get("id_list", "") for req, _resp in server.log if req.path == ARXIV_PATH]
+
+
+def point_sources_at(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send arXiv, Crossref, DBLP and Semantic Scholar requests to ``server``, with no polite delays."""
+    monkeypatch.setenv("LITMAP_ARXIV_API", server.url_for(ARXIV_PATH))
+    monkeypatch.setenv("LITMAP_CROSSREF_API", server.url_for(CROSSREF_PATH))
+    monkeypatch.setenv("LITMAP_DBLP_API", server.url_for(DBLP_PATH))
+    monkeypatch.setenv("LITMAP_S2_API", server.url_for(S2_PATH))
+    for name in ("LITMAP_ARXIV_DELAY", "LITMAP_DBLP_DELAY", "LITMAP_S2_DELAY"):
+        monkeypatch.setenv(name, "0")

@@ -8,9 +8,7 @@ year and title. Needs pandoc and ``../shared/csl/apa.csl``: skipped without them
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,7 @@ from litmap.store import Library
 APA = re.compile(r"^(?P<authors>.+?) \((?P<year>\d{4})[a-z]?(?:, [^)]*)?\)\. (?P<rest>.+)$")
 
 
-@pytest.fixture(autouse=True)
-def pandoc() -> None:
-    if shutil.which("pandoc") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pandoc is missing ($CI is set: .ci/run installs it)")
-        pytest.skip("pandoc is not installed")
+pytestmark = pytest.mark.usefixtures("pandoc")
 
 
 def _text(node: Any) -> str:

@@ -6,9 +6,7 @@ papers, and citeproc must not warn. Skipped without pandoc, except under CI.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,12 +35,7 @@ def f(): pass
 CITED = ["arora2016linear", "elhage2022toy", "meng2022locating", "olah2020zoom", "power2022grokking"]
 
 
-@pytest.fixture(autouse=True)
-def pandoc() -> None:
-    if shutil.which("pandoc") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pandoc is missing ($CI is set: .ci/run installs it)")
-        pytest.skip("pandoc is not installed")
+pytestmark = pytest.mark.usefixtures("pandoc")
 
 
 def render(folder: Path, bibliography: str) -> subprocess.CompletedProcess[str]:

@@ -15,10 +15,15 @@ from werkzeug import Request, Response
 from litmap.models import Author, Paper
 from litmap.services.upgrade import Candidate, score
 from litmap.store import Library
-from sources_support import ARXIV_PATH, CROSSREF_PATH, combined_feed, fixture_bytes
-
-DBLP_PATH = "/dblp/search/publ/api"
-S2_PATH = "/s2"
+from sources_support import (
+    ARXIV_PATH,
+    CROSSREF_PATH,
+    DBLP_PATH,
+    S2_PATH,
+    combined_feed,
+    fixture_bytes,
+    point_sources_at,
+)
 
 VALERO = Paper(
     key="valerocuevas2017neuromechanical",
@@ -129,12 +134,7 @@ class Replay:
 
 @pytest.fixture
 def replay(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> Replay:
-    monkeypatch.setenv("LITMAP_ARXIV_API", httpserver.url_for(ARXIV_PATH))
-    monkeypatch.setenv("LITMAP_CROSSREF_API", httpserver.url_for(CROSSREF_PATH))
-    monkeypatch.setenv("LITMAP_DBLP_API", httpserver.url_for(DBLP_PATH))
-    monkeypatch.setenv("LITMAP_S2_API", httpserver.url_for(S2_PATH))
-    for name in ("LITMAP_ARXIV_DELAY", "LITMAP_DBLP_DELAY", "LITMAP_S2_DELAY"):
-        monkeypatch.setenv(name, "0")
+    point_sources_at(httpserver, monkeypatch)
     monkeypatch.setenv("LITMAP_HTTP_TIMEOUT", "0.5")
     return Replay(httpserver)
 

@@ -20,10 +20,17 @@ from werkzeug import Request, Response
 
 from litmap.services.versions import as_preprint
 from litmap.store import Library
-from sources_support import ARXIV_PATH, CROSSREF_PATH, FIXTURES, combined_feed, fixture_bytes
+from sources_support import (
+    ARXIV_PATH,
+    CROSSREF_PATH,
+    DBLP_PATH,
+    FIXTURES,
+    S2_PATH,
+    combined_feed,
+    fixture_bytes,
+    point_sources_at,
+)
 
-DBLP_PATH = "/dblp/search/publ/api"
-S2_PATH = "/s2"
 PREPRINTS = {  # the bundled preprints -> their arXiv ids
     "belrose2023eliciting": "2303.08112",
     "hendrycks2016gaussian": "1606.08415",
@@ -94,12 +101,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def replay(bundled_copy: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> BundledReplay:
-    monkeypatch.setenv("LITMAP_ARXIV_API", httpserver.url_for(ARXIV_PATH))
-    monkeypatch.setenv("LITMAP_CROSSREF_API", httpserver.url_for(CROSSREF_PATH))
-    monkeypatch.setenv("LITMAP_DBLP_API", httpserver.url_for(DBLP_PATH))
-    monkeypatch.setenv("LITMAP_S2_API", httpserver.url_for(S2_PATH))
-    for name in ("LITMAP_ARXIV_DELAY", "LITMAP_DBLP_DELAY", "LITMAP_S2_DELAY"):
-        monkeypatch.setenv(name, "0")
+    point_sources_at(httpserver, monkeypatch)
     config = bundled_copy / "litmap.toml"
     config.write_text(config.read_text().replace("[sources]\n", "[sources]\ncrossref_delay = 0\n", 1))
     return BundledReplay(httpserver, Library(bundled_copy))

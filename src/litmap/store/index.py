@@ -472,27 +472,12 @@ class Index:
 
     def _insert_entry(self, name: str, mtime_ns: int, size: int, entry: Entry) -> None:
         cursor = self.db.execute(
-            "INSERT INTO papers(file, mtime_ns, size, digest, key, year, type, first_author, title, added,"
-            " sort_author, categories, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                name,
-                mtime_ns,
-                size,
-                entry.digest,
-                entry.key,
-                entry.year,
-                entry.type,
-                entry.first_author,
-                entry.title,
-                entry.added,
-                entry.sort_author,
-                " ".join(entry.categories),
-                entry.record,
-            ),
+            f"INSERT INTO papers(file, mtime_ns, size, {', '.join(ENTRY_COLUMNS)})"
+            f" VALUES (?, ?, ?{', ?' * len(ENTRY_COLUMNS)})",
+            (name, mtime_ns, size, *entry.columns()),
         )
         pid = cursor.lastrowid
-        labels = [(pid, kind, value) for kind, value in entry.labels]
-        self.db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", labels)
+        insert_labels(self.db, pid, entry)
         self.db.execute(_INSERT_FTS, (pid, *entry.texts))
 
     def _remove_paper(self, pid: int) -> None:
@@ -655,6 +640,41 @@ class Entry:
     words: set[str]
     #: :func:`~litmap.store.files.content_digest` of the file's bytes.
     digest: str | None = None
+
+    def columns(self) -> tuple[Any, ...]:
+        """The values of :data:`ENTRY_COLUMNS` for this entry."""
+        return (
+            self.digest,
+            self.key,
+            self.year,
+            self.type,
+            self.first_author,
+            self.title,
+            self.added,
+            self.sort_author,
+            " ".join(self.categories),
+            self.record,
+        )
+
+
+#: The columns of ``papers`` an :class:`Entry` fills, in the order of :meth:`Entry.columns`.
+ENTRY_COLUMNS = (
+    "digest",
+    "key",
+    "year",
+    "type",
+    "first_author",
+    "title",
+    "added",
+    "sort_author",
+    "categories",
+    "record",
+)
+
+
+def insert_labels(db: sqlite3.Connection, pid: int | None, entry: Entry) -> None:
+    """The category and tag rows of the paper ``pid``."""
+    db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", [(pid, k, v) for k, v in entry.labels])
 
 
 def entry_of(paper: Paper, titles: dict[str, str], digest: str | None) -> Entry:

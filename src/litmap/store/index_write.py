@@ -25,6 +25,7 @@ from litmap.models import Paper
 from litmap.store.files import Changes, content_digest
 from litmap.store.index import (
     _INSERT_FTS,
+    ENTRY_COLUMNS,
     Entry,
     Index,
     IndexUnavailable,
@@ -34,6 +35,7 @@ from litmap.store.index import (
     entry_of,
     existing_index,
     fts_texts,
+    insert_labels,
     vocabulary,
 )
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
@@ -148,25 +150,12 @@ def _replace(
     """Rewrite the row ``pid`` in place (its full text only if that changed); count the words' change."""
     db = index.db
     db.execute(
-        "UPDATE papers SET mtime_ns = -1, size = ?, digest = ?, error = NULL, key = ?, year = ?, type = ?,"
-        " first_author = ?, title = ?, added = ?, sort_author = ?, categories = ?, record = ? WHERE id = ?",
-        (
-            size,
-            entry.digest,
-            entry.key,
-            entry.year,
-            entry.type,
-            entry.first_author,
-            entry.title,
-            entry.added,
-            entry.sort_author,
-            " ".join(entry.categories),
-            entry.record,
-            pid,
-        ),
+        f"UPDATE papers SET mtime_ns = -1, size = ?, error = NULL, {', '.join(c + ' = ?' for c in ENTRY_COLUMNS)}"
+        " WHERE id = ?",
+        (size, *entry.columns(), pid),
     )
     db.execute("DELETE FROM labels WHERE paper = ?", (pid,))
-    db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", [(pid, k, v) for k, v in entry.labels])
+    insert_labels(db, pid, entry)
     old_texts = fts_texts(old_record, old_titles)
     if old_texts != entry.texts:
         db.execute("DELETE FROM fts WHERE rowid = ?", (pid,))
