@@ -63,6 +63,24 @@ def test_a_tag_differing_only_in_case_is_the_same_tag(empty_library: Path, invok
     assert "tags" not in record(empty_library, third)
 
 
+def test_tagging_one_paper_takes_the_libraries_spelling_from_the_index_not_every_paper(
+    empty_library: Path, invoke: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litmap.store import Library
+
+    first = add(invoke, "Grokking modular arithmetic", "--tag", "to-read")
+    second = add(invoke, "Sparse probing of neurons")
+    assert invoke("search", "grokking").exit_code == 0  # the library has an index
+
+    def every_paper(self: Library) -> list[Any]:
+        raise AssertionError("tagging one paper loaded every paper")
+
+    monkeypatch.setattr(Library, "papers", every_paper)
+    assert invoke("tag", second, "+To-Read").exit_code == 0
+    assert record(empty_library, second)["tags"] == ["to-read"]  # the library's spelling
+    assert record(empty_library, first)["tags"] == ["to-read"]
+
+
 def test_tag_filters_ignore_case(empty_library: Path, invoke: Any, make_paper_file: Any) -> None:
     make_paper_file(empty_library, "lower2020one", tags=["to-read"])
     make_paper_file(empty_library, "upper2020two", tags=["To-Read"])

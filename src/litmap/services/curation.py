@@ -25,7 +25,7 @@ from litmap.errors import (
     UnknownKeys,
     did_you_mean,
 )
-from litmap.models import Category, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags
+from litmap.models import Category, Paper, entry_type_problem, first_problem, unique_tags
 from litmap.store import Library
 from litmap.store.files import Changes
 from litmap.taxonomy import validate_category_id
@@ -145,7 +145,7 @@ def tag_papers(
     outcome = Outcome()
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
-        add = spelled_as_in(library.papers(), add) if add else add
+        add = library.tags_spelled_as_held(add) if add else add
         _check_categories(library, categorize, uncategorize, papers)
         for paper in papers:
             tags = _merged(paper.tags, add, remove)

@@ -547,6 +547,14 @@ class Index:
         for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
             yield json.loads(text)
 
+    def tag_spellings(self) -> dict[str, str]:
+        """Each tag's casefolded form mapped to the first spelling the index holds (by file name)."""
+        sql = "SELECT l.value FROM labels l JOIN papers p ON p.id = l.paper WHERE l.kind = 't' ORDER BY p.file, l.rowid"
+        spellings: dict[str, str] = {}
+        for (value,) in self.db.execute(sql):
+            spellings.setdefault(str(value).casefold(), str(value))
+        return spellings
+
     def known_word(self, word: str) -> bool:
         """Whether ``word`` occurs in some paper's text."""
         return self.db.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone() is not None
@@ -791,5 +799,20 @@ def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
                 return None
             authors: dict[Any, Any] = {}
             return [Paper.from_index(record, authors) for record in index.records()]
+    except (IndexUnavailable, sqlite3.Error, LitmapError):
+        return None
+
+
+def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str] | None:
+    """:meth:`Index.tag_spellings` of the library at ``root``, brought up to date; None without a usable index."""
+    import sqlite3
+
+    from litmap.errors import LitmapError
+
+    if existing_index(root, read_only) is None:
+        return None
+    try:
+        with Index.open(root, read_only, timeout=2.0) as index:
+            return index.tag_spellings()
     except (IndexUnavailable, sqlite3.Error, LitmapError):
         return None

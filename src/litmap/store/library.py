@@ -111,6 +111,17 @@ class Library:
             self._broken = broken
         return sorted(self._papers.values(), key=lambda p: p.key)
 
+    def tags_spelled_as_held(self, tags: Iterable[str]) -> list[str]:
+        """``tags`` spelled as the library already spells them (see :func:`litmap.models.spelled_as_in`),
+        read from the index when there is one, so a one-paper tag does not load every paper."""
+        from litmap.models import spelled_as_in, unique_tags
+        from litmap.store.index import indexed_tag_spellings
+
+        spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only)
+        if spellings is None:
+            return spelled_as_in(self.papers(), tags)
+        return unique_tags(spellings.get(tag.casefold(), tag) for tag in tags)
+
     @property
     def broken(self) -> list[InvalidFile]:
         """The paper files :meth:`papers` left out because they cannot be read (empty before it ran)."""
