@@ -9,7 +9,9 @@ under CI, which has it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from conftest import REPO
 from litmap.formats.bibtex import papers_to_bibtex
 from litmap.formats.bibtex_read import parse_bibtex
 from litmap.formats.csl import papers_to_csl
+from litmap.formats.hayagriva import papers_to_hayagriva
+from litmap.formats.latex_text import readable
 from litmap.models import Paper
 from test_export_bibtex import fields_of
 
@@ -68,6 +72,29 @@ def test_math_passes_through_verbatim_in_every_field() -> None:
     )
     assert fields["title"] == r"{Wild ramification and $K(\pi, 1)$ spaces}"
     assert fields["journal"] == r"{On \(\Sigma\)}"
+
+
+def test_escaped_dollars_stay_dollars_and_never_become_math() -> None:
+    # Mendeley writes math as escaped text; prices pair up the same way. Neither is math to LaTeX.
+    found = papers(
+        r"""@misc{a, title = {Decay {\$}B{\^{}}{\{}0{\}} \backslashto \backslashpi{\^{}}{\{}0{\}}{\$}}}
+        @misc{b, title = {From \$5--\$10 a day}}
+        @misc{c, title = {A \$5 fee and $x^2$}}"""
+    )
+    text = papers_to_bibtex(found)
+    # Escaped math goes back out as it came: exactly what LaTeX made of the original.
+    assert r"title = {Decay {\$}B{\^{}}{\{}0{\}} \backslashto \backslashpi{\^{}}{\{}0{\}}{\$}}," in text
+    assert r"title = {From \$5--\$10 a day}," in text
+    assert r"title = {A \$5 fee and $x^2$}," in text
+    assert [readable(p.title) for p in found] == [
+        r"Decay $B^{0} \backslashto \backslashpi{\^{}}{0}$",
+        "From $5–$10 a day",
+        "A $5 fee and x^2",
+    ]
+    csl = json.loads(papers_to_csl([p.model_copy(update={"key": "b"}) for p in found[1:2]]))
+    assert re.sub(r"<[^>]+>", "", csl[0]["title"]) == "From $5–$10 a day"  # escaped math is nocase
+    typst = papers_to_hayagriva([p.model_copy(update={"key": "b"}) for p in found[1:2]])
+    assert 'title: "From \\\\$5–\\\\$10 a day"' in typst  # Typst's escaped dollars, no backslash
 
 
 def test_known_macros_become_text_and_unknown_ones_are_kept() -> None:

@@ -161,20 +161,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, l
     return out
 
 
-#: Files whose export still compiles worse than the original, and why (open work, issue 12).
-KNOWN_WORSE = {
-    "mendeley-physics.bib": (
-        "Mendeley writes math as escaped text ({\\$}B{\\^{}}...{\\$}); litmap reads the escaped dollars back as "
-        "math delimiters, so the export turns that text into real math, where Mendeley's {\\^{}} is an error"
-    ),
-}
-COMPILE_CASES = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WORSE[name])) if name in KNOWN_WORSE else name
-    for name in FILES
-]
-
-
-@pytest.mark.parametrize("name", COMPILE_CASES or ["(no corpus)"])
+@pytest.mark.parametrize("name", FILES or ["(no corpus)"])
 def test_the_export_compiles_no_worse_than_the_original(compiled, name: str) -> None:  # type: ignore[no-untyped-def]
     engine, _keys, original, export = compiled[name]
     assert len(export.warnings) <= len(original.warnings), (

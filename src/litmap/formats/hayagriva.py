@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from litmap.formats import ExportContext
 from litmap.formats.bibtex import DEFAULT_WEB_VENUES, BibtexOptions
+from litmap.formats.latex_text import with_plain_dollars
 from litmap.formats.protect import ProtectedTerms
 from litmap.models import Author, Paper
 from litmap.pages import page_range
@@ -153,7 +154,7 @@ def _parent(
 def _braced(text: str, protected: ProtectedTerms) -> str:
     """``text`` with the words whose case must be kept in braces (literal braces escaped)."""
     pieces = []
-    for piece, keep in protected.split(text):
+    for piece, keep in protected.split(with_plain_dollars(text)):
         escaped = piece.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$")
         pieces.append("{" + escaped + "}" if keep else escaped)
     return "".join(pieces)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from litmap.formats.latex_islands import balanced, latex_balanced, latex_islands
+from litmap.formats.latex_islands import KEPT_DOLLAR, balanced, latex_balanced, latex_islands
 from litmap.formats.pdflatex import CLUSTER, UNTYPESET, pdflatex_form
 
 #: LaTeX's ten special characters and how a field writes them.
@@ -62,6 +62,8 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
 
 
 def _escape_text(text: str, ascii_only: bool) -> str:
+    if KEPT_DOLLAR in text:  # written as it is kept: escaped
+        return KEPT_DOLLAR.join(_escape_text(part, ascii_only) for part in text.split(KEPT_DOLLAR))
     specials = BALANCED_SPECIALS if balanced(text) else SPECIALS
     if text.isascii() or not UNTYPESET.search(text):
         return "".join(_escape_char(c, ascii_only, specials) for c in text)

@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+#: A dollar the library keeps escaped because, decoded, it would pair with another into math
+#: (Mendeley's ``{\\$}B{\\^{}}2{\\$}``, ``\\$5--\\$10``): text, never math.
+KEPT_DOLLAR = "\\$"
+
+
+def dollars(text: str) -> str:
+    """``text`` with the dollars the library keeps escaped (:data:`KEPT_DOLLAR`) as plain dollars."""
+    return text.replace(KEPT_DOLLAR, "$") if KEPT_DOLLAR in text else text
+
 
 def balanced(text: str) -> bool:
     """Whether every brace of ``text`` pairs up as BibTeX counts them (``\\{`` counts too)."""
@@ -64,13 +73,16 @@ def _math_end(text: str, start: int) -> int | None:
     return None
 
 
-def latex_islands(text: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, bool]]:
+def latex_islands(
+    text: str, keep: Callable[[str], bool] | None = None, dollar_spans: bool = True
+) -> list[tuple[str, bool]]:
     """``text`` cut into pieces, each flagged True when it is LaTeX to keep as typed.
 
     Islands are math (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and the macros ``keep`` accepts
     (every macro without ``keep``) with their brace and bracket arguments; a group that starts with
     such a macro (``{\\MaxMinAntSystem}``) is one island with its braces. A ``$`` that opens no math
-    (``$5``, ``a $ b``) is text.
+    (``$5``, ``a $ b``) is text. With ``dollar_spans``, text from one escaped dollar to the next
+    (``{\\$}B{\\^{}}2{\\$}``: Mendeley's math, kept as it came) is an island too.
     """
     pieces: list[tuple[str, bool]] = []
     plain_start = 0
@@ -84,7 +96,12 @@ def latex_islands(text: str, keep: Callable[[str], bool] | None = None) -> list[
     while i < len(text):
         char = text[i]
         end: int | None = None
-        if char == "$" or text.startswith(("\\(", "\\["), i):
+        if dollar_spans and text.startswith(_DOLLAR_SPAN_OPENINGS, i):
+            end = _dollar_span_end(text, i)
+            if end is None or not latex_balanced(text[i:end]):
+                i += 1 if char == "{" else 2  # a lone escaped dollar is text
+                continue
+        elif char == "$" or text.startswith(("\\(", "\\["), i):
             end = _math_end(text, i)
         elif char == "{" and (name := _MACRO_NAME.match(text, i + 1)) and (keep is None or keep(name.group(1))):
             end = _group_end(text, i)
@@ -104,6 +121,19 @@ def latex_islands(text: str, keep: Callable[[str], bool] | None = None) -> list[
 
 
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+)\*?")
+_DOLLAR_SPAN_OPENINGS = ("{" + KEPT_DOLLAR + "}", KEPT_DOLLAR)
+
+
+def _dollar_span_end(text: str, start: int) -> int | None:
+    """Past the escaped dollar (braced or not) that closes the one opening at ``start``, or None."""
+    opening = next(o for o in _DOLLAR_SPAN_OPENINGS if text.startswith(o, start))
+    close = text.find(KEPT_DOLLAR, start + len(opening))
+    if close < 0:
+        return None
+    end = close + len(KEPT_DOLLAR)
+    if opening.startswith("{") and text.startswith("}", end) and text[close - 1 : close] == "{":
+        end += 1
+    return end
 
 
 def _arguments_end(text: str, i: int) -> int:

@@ -20,7 +20,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from litmap.formats.latex_islands import latex_islands
+from litmap.formats.latex_islands import KEPT_DOLLAR, dollars, latex_islands
 
 _NEEDS_LATEX = re.compile(r"[\\$~]|--|``|''")
 #: Macros written as their text (pylatexenc has none for them).
@@ -157,15 +157,47 @@ _BARE_ACCENT_MACRO = {"^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
 
 
 def _decoded(value: str, fast: bool) -> str:
+    text = _decoded_keeping(value, fast, escaped_dollars=False)
+    if KEPT_DOLLAR in value and _math_of(text) != _math_of(value):
+        # Decoded, the escaped dollars would pair up into math (Mendeley's ``{\$}B{\^{}}2{\$}``,
+        # ``\$5--\$10``): they stay escaped, so that the library reads, and an export writes, dollars.
+        text = _decoded_keeping(value, fast, escaped_dollars=True)
+    return text
+
+
+def _math_of(text: str) -> list[str]:
+    """The math spans of ``text``, in order."""
+    if "$" not in text and "\\" not in text:
+        return []
+    pieces = latex_islands(text, dollar_spans=False)
+    return [piece for piece, is_island in pieces if is_island and piece.startswith(_MATH_OPENINGS)]
+
+
+_MATH_OPENINGS = ("$", "\\(", "\\[")
+
+
+def _decoded_keeping(value: str, fast: bool, escaped_dollars: bool) -> str:
     islands: list[str] = []
     if "$" in value or "\\" in value:
         marked: list[str] = []
-        for piece, is_island in latex_islands(value, _kept_on_import):
+
+        def keep(piece: str) -> None:
+            marked.append(chr(_PLACEHOLDER + len(islands)))
+            islands.append(piece)
+
+        for piece, is_island in latex_islands(value, _kept_on_import, dollar_spans=escaped_dollars):
             if is_island:
-                marked.append(chr(_PLACEHOLDER + len(islands)))
-                islands.append(piece)
-            else:  # outside math, an accent on nothing is the accent itself
-                marked.append(_BARE_ACCENT.sub(lambda m: _BARE_ACCENT_MACRO[m.group(1)], piece))
+                keep(piece)
+                continue
+            # Outside math, an accent on nothing is the accent itself.
+            piece = _BARE_ACCENT.sub(lambda m: _BARE_ACCENT_MACRO[m.group(1)], piece)
+            if not escaped_dollars:
+                marked.append(piece)
+                continue
+            for index, part in enumerate(piece.split(KEPT_DOLLAR)):
+                if index:
+                    keep(KEPT_DOLLAR)
+                marked.append(part)
         value = _BOX.sub("", "".join(marked))
     text = _fast(value) if fast else None
     if text is None:
@@ -173,6 +205,28 @@ def _decoded(value: str, fast: bool) -> str:
     for index, piece in enumerate(islands):
         text = text.replace(chr(_PLACEHOLDER + index), piece)
     return squash(text)
+
+
+#: How an island of escaped math (Mendeley's ``{\\$}B{\\^{}}2{\\$}``) starts.
+_ESCAPED_MATH = ("{" + KEPT_DOLLAR, KEPT_DOLLAR)
+
+
+def _escaped_math_text(island: str) -> str:
+    """An island of escaped math as text: its escapes decoded, its dollars plain."""
+    return dollars(_decoded_keeping(island, fast=True, escaped_dollars=False))
+
+
+def with_plain_dollars(text: str) -> str:
+    """``text`` with its escaped math as text and the dollars kept escaped as dollars; other LaTeX as typed.
+
+    For formats that print what the library keeps as LaTeX literally (Hayagriva).
+    """
+    if KEPT_DOLLAR not in text:
+        return text
+    return "".join(
+        (_escaped_math_text(piece) if piece.startswith(_ESCAPED_MATH) else piece) if is_island else dollars(piece)
+        for piece, is_island in latex_islands(text)
+    )
 
 
 def pylatexenc_text(value: str) -> str:
@@ -228,7 +282,7 @@ def readable(text: str) -> str:
     out: list[str] = []
     for piece, is_latex in latex_islands(text):
         if not is_latex:
-            out.append(piece)
+            out.append(dollars(piece))
         elif _CITE.match(piece):
             if out:
                 out[-1] = out[-1].rstrip()
@@ -236,6 +290,8 @@ def readable(text: str) -> str:
             out.append(match.group(1))
         elif match := _HREF_ISLAND.match(piece):
             out.append(latex_to_text(match.group(1)))
+        elif piece.startswith(_ESCAPED_MATH):
+            out.append(_escaped_math_text(piece))
         else:
             try:
                 shown = str(_math_reader().latex_to_text(piece)).strip()

@@ -28,6 +28,7 @@ _ENGLISH = re.compile(r"(?i)(en|eng|english|american|british|canadian|australian
 
 def csl_title(title: str, protected: ProtectedTerms, own: Iterable[str] = (), language: str | None = None) -> str:
     """``title`` (text as the library keeps it, LaTeX included) as a CSL title in sentence case."""
+    from litmap.formats.latex_islands import dollars
     from litmap.formats.latex_text import latex_islands, readable
 
     pieces: list[tuple[str, bool]] = []
@@ -37,7 +38,7 @@ def csl_title(title: str, protected: ProtectedTerms, own: Iterable[str] = (), la
         if is_latex:
             pieces.append((readable(segment), True))
         else:
-            pieces.extend(protected.split(segment, own))
+            pieces.extend(protected.split(dollars(segment), own))
     change_case = language is None or bool(_ENGLISH.match(language.strip()))
     cased = _sentence_case(pieces, change_case)
     return "".join(f'<span class="nocase">{text}</span>' if keep else text for text, keep in cased)
