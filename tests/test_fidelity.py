@@ -70,7 +70,7 @@ def test_math_passes_through_verbatim_in_every_field() -> None:
         r"@article{k, title = {Wild ramification and {$K(\pi, 1)$} spaces}, journal = {On \(\Sigma\)},"
         r" author = {A, B}, abstract = {For $A^*$ and $x\Phi(x)$.}}"
     )
-    assert fields["title"] == r"{Wild ramification and $K(\pi, 1)$ spaces}"
+    assert fields["title"] == r"{Wild ramification and {$K(\pi, 1)$} spaces}"  # braced: a style keeps its case
     assert fields["journal"] == r"{On \(\Sigma\)}"
 
 
@@ -82,10 +82,10 @@ def test_escaped_dollars_stay_dollars_and_never_become_math() -> None:
         @misc{c, title = {A \$5 fee and $x^2$}}"""
     )
     text = papers_to_bibtex(found)
-    # Escaped math goes back out as it came: exactly what LaTeX made of the original.
-    assert r"title = {Decay {\$}B{\^{}}{\{}0{\}} \backslashto \backslashpi{\^{}}{\{}0{\}}{\$}}," in text
-    assert r"title = {From \$5--\$10 a day}," in text
-    assert r"title = {A \$5 fee and $x^2$}," in text
+    # Escaped math goes back out as it came (braced in a title, as math is): what LaTeX made of the original.
+    assert r"title = {Decay {{\$}B{\^{}}{\{}0{\}} \backslashto \backslashpi{\^{}}{\{}0{\}}{\$}}}," in text
+    assert r"title = {From {\$5--\$}10 a day}," in text
+    assert r"title = {A \$5 fee and {$x^2$}}," in text
     assert [readable(p.title) for p in found] == [
         r"Decay $B^{0} \backslashto \backslashpi{\^{}}{0}$",
         "From $5–$10 a day",

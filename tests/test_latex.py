@@ -164,6 +164,22 @@ def test_hostile_characters_compile_cleanly(
         assert "family={Gödel}" in compiled.bbl
 
 
+def test_math_in_a_title_keeps_its_case_through_plainnat(invoke, empty_library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = tmp_path / "in.bib"
+    bib.write_text(
+        "@article{wild, title = {Wild ramification and {$K(\\pi, 1)$} spaces}, author = {Doe, Jane},"
+        " journal = {J}, year = 2020}\n"
+        "@article{decay, title = {The Decay {\\$}B{\\^{}}{\\{}0{\\}}{\\$} Seen}, author = {Roe, Ann},"
+        " journal = {J}, year = 2003}\n",
+        encoding="utf-8",
+    )
+    assert invoke("--library", str(empty_library), "import", str(bib), "--keep-keys").exit_code == 0
+    compiled = export_and_compile(invoke, empty_library, tmp_path / "bibtex", "bibtex", ["decay", "wild"])
+    text = " ".join(compiled.bbl.split())
+    assert r"Wild ramification and {$K(\pi, 1)$} spaces" in text  # not $k(\pi, 1)$
+    assert r"The decay {{\$}B{\^{}}{\{}0{\}}{\$}} seen" in text  # Mendeley's escaped math, as it came
+
+
 def test_a_draft_with_a_typo_gets_five_entries_then_compiles_with_both(tmp_path: Path) -> None:
     """The issue's "done when": five bundled papers and a typo'd key, through the installed command."""
     import sys

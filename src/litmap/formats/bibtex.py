@@ -182,8 +182,8 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
     for segment, is_latex in (
         latex_islands(paper.title) if "$" in paper.title or "\\" in paper.title else [(paper.title, False)]
     ):
-        if is_latex:
-            out.append(segment)
+        if is_latex:  # braced, so that a style's case change leaves math and macro names alone
+            out.append(segment if segment.startswith("{") and balanced(segment[1:-1]) else "{" + segment + "}")
             continue
         for piece, protect in options.protected.split(segment, own):
             escaped = escape(piece, options.ascii_only)
