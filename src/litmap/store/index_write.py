@@ -22,22 +22,10 @@ from typing import Any
 
 from litmap.errors import InvalidFile, LitmapError
 from litmap.models import Paper
+from litmap.store.entries import ENTRY_COLUMNS, Entry, entry_of, fts_texts, insert_labels, vocabulary
 from litmap.store.files import Changes, content_digest
-from litmap.store.index import (
-    _INSERT_FTS,
-    ENTRY_COLUMNS,
-    Entry,
-    Index,
-    IndexUnavailable,
-    Sums,
-    _connect,
-    _stat_signature,
-    entry_of,
-    existing_index,
-    fts_texts,
-    insert_labels,
-    vocabulary,
-)
+from litmap.store.freshness import Sums, stat_signature
+from litmap.store.index import _INSERT_FTS, Index, IndexUnavailable, _connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 
@@ -86,7 +74,7 @@ def _apply(index: Index, changes: Changes) -> None:
         old_titles: dict[str, str] = json.loads(meta["taxonomy"])["titles"]
         taxonomy_path = root / TAXONOMY_FILE
         if taxonomy_path in changes.writes or taxonomy_path in changes.deletes:
-            signature = _stat_signature(taxonomy_path, time.time_ns())
+            signature = stat_signature(taxonomy_path, time.time_ns())
             index._update_taxonomy(meta, signature, frozenset(row[0] for row in stored.values()))
         titles = index.taxonomy().titles
         words: Counter[str] = Counter()

@@ -92,7 +92,7 @@ class Library:
         parsed), else file by file.
         """
         if self._papers is None:
-            from litmap.store.index import load_papers
+            from litmap.store.index_read import load_papers
 
             loaded = {}
             broken: list[InvalidFile] = []
@@ -115,7 +115,7 @@ class Library:
         """``tags`` spelled as the library already spells them (see :func:`litmap.models.spelled_as_in`),
         read from the index when there is one, so a one-paper tag does not load every paper."""
         from litmap.models import spelled_as_in, unique_tags
-        from litmap.store.index import indexed_tag_spellings
+        from litmap.store.index_read import indexed_tag_spellings
 
         spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only)
         if spellings is None:
