@@ -158,22 +158,23 @@ def _tab_line(row: Row, titles: dict[str, str]) -> str:
 
 def run_show(keys: list[str], as_json: bool = False) -> None:
     """``litmap show``: everything about the papers ``keys`` (a panel each, or JSON)."""
-    from litmap.cli.render import console, emit_json, paper_panel
+    from litmap.services.reading import note_path, papers_to_show, read_note
 
-    library = state.library()
-    papers = library.resolve_keys(keys)
+    where = state.location()
+    records, paths = papers_to_show(where.root, where.read_only, keys, state.library)
     if as_json:
-        emit_json([p.to_json() for p in papers] if len(keys) > 1 else papers[0].to_json())
-        return
-    from litmap.services.reading import note_path, read_note
+        from litmap.cli.render import emit_json
 
-    taxonomy = library.taxonomy()
-    for paper in papers:
-        console.print(paper_panel(paper, taxonomy))
-        notes = read_note(library, paper.key)
+        emit_json(records if len(keys) > 1 else records[0])
+        return
+    from litmap.cli.render import console, paper_panel
+
+    for record in records:
+        console.print(paper_panel(record, paths))
+        notes = read_note(where, record["key"])
         if notes and notes.strip():
-            where = note_path(library, paper.key).relative_to(library.root)
-            console.print(f"[bold]Your notes[/] [dim]({where})[/]")
+            shown = note_path(where, record["key"]).relative_to(where.root)
+            console.print(f"[bold]Your notes[/] [dim]({shown})[/]")
             console.print(notes.rstrip(), markup=False, highlight=False)
 
 

@@ -26,6 +26,7 @@ from litmap.errors import (
     did_you_mean,
 )
 from litmap.models import Category, Paper, entry_type_problem, first_problem, unique_tags
+from litmap.records import merged_labels
 from litmap.store import Library
 from litmap.store.files import Changes
 from litmap.taxonomy import validate_category_id
@@ -119,12 +120,6 @@ def _check_categories(library: Library, add: Iterable[str], remove: Iterable[str
             taxonomy.get(category_id)
 
 
-def _merged(current: list[str], add: Iterable[str], remove: Iterable[str]) -> list[str]:
-    """``current`` less ``remove``, plus ``add``; tags (and ids) compare case-insensitively, first spelling kept."""
-    dropped = {value.casefold() for value in remove}
-    return unique_tags([*(value for value in current if value.casefold() not in dropped), *add])
-
-
 def tag_papers(
     library: Library,
     keys: Iterable[str],
@@ -148,8 +143,8 @@ def tag_papers(
         add = library.tags_spelled_as_held(add) if add else add
         _check_categories(library, categorize, uncategorize, papers)
         for paper in papers:
-            tags = _merged(paper.tags, add, remove)
-            categories = _merged(paper.categories, categorize, uncategorize)
+            tags = merged_labels(paper.tags, add, remove)
+            categories = merged_labels(paper.categories, categorize, uncategorize)
             if tags == paper.tags and categories == paper.categories:
                 outcome.unchanged.append(paper.key)
                 continue

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
@@ -85,6 +85,9 @@ class TaxonomyInfo:
 
     titles: dict[str, str]
     descendants: dict[str, list[str]]
+    #: :meth:`~litmap.taxonomy.Taxonomy.shown_paths` and :meth:`~litmap.taxonomy.Taxonomy.tree_rows`.
+    paths: dict[str, str]
+    tree: list[tuple[str, str, str | None, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,8 @@ class Index:
         info = {
             "titles": {c.id: c.title for c in taxonomy},
             "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
+            "paths": taxonomy.shown_paths(),
+            "tree": taxonomy.tree_rows(),
         }
         old_titles = json.loads(meta["taxonomy"])["titles"] if "taxonomy" in meta else None
         self._set_meta("taxonomy", json.dumps(info))
@@ -395,8 +400,10 @@ class Index:
         """Category titles and subtrees, as of the last refresh."""
         if self._taxonomy is None:
             row = self.db.execute("SELECT value FROM meta WHERE name = 'taxonomy'").fetchone()
-            data = json.loads(row[0]) if row else {"titles": {}, "descendants": {}}
-            self._taxonomy = TaxonomyInfo(data["titles"], data["descendants"])
+            data = json.loads(row[0]) if row else {}
+            self._taxonomy = TaxonomyInfo(
+                data.get("titles", {}), data.get("descendants", {}), data.get("paths", {}), data.get("tree", [])
+            )
         return self._taxonomy
 
     def paper_count(self) -> int:
@@ -439,7 +446,7 @@ def schema_tag() -> str:
     """
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parts = [SCHEMA_VERSION]
-    for name in ("models.py", os.path.join("store", "codec.py")):
+    for name in ("models.py", "records.py", os.path.join("store", "codec.py")):
         try:
             st = os.stat(os.path.join(package, name))
             parts.append(f"{st.st_mtime_ns}:{st.st_size}")

@@ -7,10 +7,17 @@ when there is no usable index: the caller then reads the files, as it would with
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litmap.store.index import Index, IndexUnavailable, existing_index
+from litmap.records import file_key
+from litmap.store.files import content_digest, recover
+from litmap.store.freshness import stat_signature
+from litmap.store.index import Index, IndexUnavailable, _connect, existing_index
+from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     from litmap.models import Paper
@@ -53,3 +60,65 @@ def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str]
             return index.tag_spellings()
     except (IndexUnavailable, sqlite3.Error, LitmapError):
         return None
+
+
+def _unrefreshed(root: Path, read_only: bool) -> Index | None:
+    """The library's existing index, opened as it stands (not brought up to date); None without one."""
+    import sqlite3
+
+    path = existing_index(root, read_only)
+    if path is None:
+        return None
+    try:
+        return Index(root, path, _connect(path, timeout=2.0))
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def _checked_record(index: Index, path: Path) -> str | None:
+    """The stored record of the paper file ``path`` if the file is still as the index read it
+    (same mtime and size, or same bytes when its mtime was too fresh to trust); else None."""
+    row = index.db.execute("SELECT mtime_ns, size, digest, record FROM papers WHERE file = ?", (path.name,)).fetchone()
+    if row is None or row[3] is None:
+        return None
+    mtime_ns, size, digest, record = row
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if st.st_size != size:
+        return None
+    if mtime_ns != -1:
+        return record if st.st_mtime_ns == mtime_ns else None
+    try:
+        return record if digest and content_digest(path.read_bytes()) == digest else None
+    except OSError:
+        return None
+
+
+def indexed_records(root: Path, read_only: bool, keys: list[str]) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
+    """The records of the papers ``keys`` (by file name: ``papers/KEY.toml``) and every category's
+    shown path, from the index without a full refresh: each file is checked by one stat (or its
+    digest), the taxonomy by its signature. None when the index cannot answer for all of them (no
+    index, a key that is not a file name, a file changed since it was indexed or broken)."""
+    import sqlite3
+
+    if not keys or not all(file_key(key) for key in keys):
+        return None
+    if not read_only:
+        recover(root)
+    index = _unrefreshed(root, read_only)
+    if index is None:
+        return None
+    try:
+        meta = index._meta()
+        if "files" not in meta or meta.get("taxonomy_file") != stat_signature(root / TAXONOMY_FILE, time.time_ns()):
+            return None
+        texts = [_checked_record(index, root / PAPERS_DIR / f"{key}.toml") for key in keys]
+        if any(text is None for text in texts):
+            return None
+        return [json.loads(text) for text in texts if text], index.taxonomy().paths
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()

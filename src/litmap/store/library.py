@@ -9,6 +9,7 @@ from pathlib import Path
 from litmap.collector import collector_paused
 from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
 from litmap.models import Category, Paper
+from litmap.records import file_key
 from litmap.store import files
 from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
 from litmap.store.config import LibraryConfig, config_from_toml
@@ -145,7 +146,7 @@ class Library:
 
     def get(self, key: str) -> Paper:
         """The paper ``key`` (an alias left by a merge resolves too); UnknownKey otherwise."""
-        path = self.paper_path(key) if _safe_key(key) else None
+        path = self.paper_path(key) if file_key(key) else None
         if path is not None and path.is_file():
             return self.load_paper_file(path)
         for paper in self.papers():
@@ -286,9 +287,3 @@ class Library:
         self._papers = None
         self._broken = []
         self._taxonomy = None
-
-
-def _safe_key(key: str) -> bool:
-    from litmap.models import CITEKEY_RE
-
-    return bool(CITEKEY_RE.match(key)) and ".." not in key
