@@ -20,7 +20,7 @@ from litmap.records import CITEKEY_RE as CITEKEY_RE
 from litmap.records import KNOWN_FIELDS as KNOWN_FIELDS
 from litmap.records import RECORD_FIELDS as RECORD_FIELDS
 from litmap.records import TRAILING_FIELDS as TRAILING_FIELDS
-from litmap.records import author_names
+from litmap.records import author_names, first_author
 from litmap.records import unique_tags as unique_tags
 
 #: An alias needs no file name, only to be a key LaTeX, BibTeX and biber read: DBLP's
@@ -461,14 +461,7 @@ class Paper(BaseModel):
     @property
     def first_author(self) -> str:
         """Family name of the first author, ``"et al."`` added when there are more."""
-        if not self.authors:
-            return ""
-        name = self.authors[0].family
-        return (
-            f"{name} et al."
-            if len(self.authors) > 2
-            else (f"{name} & {self.authors[1].family}" if len(self.authors) == 2 else name)
-        )
+        return first_author([a.family for a in self.authors[:3]])
 
     @property
     def first_family(self) -> str:

@@ -68,6 +68,14 @@ def author_names(value: str | dict[str, str]) -> tuple[str, str]:
     return value["family"], value.get("given", "")
 
 
+def first_author(families: list[str]) -> str:
+    """The first author's family name, ``"et al."`` added for three or more, ``"A & B"`` for two."""
+    if not families:
+        return ""
+    name = families[0]
+    return f"{name} et al." if len(families) > 2 else (f"{name} & {families[1]}" if len(families) == 2 else name)
+
+
 def author_display(value: str | dict[str, str]) -> str:
     """``"Given Family"`` of a record's author, as :attr:`litmap.models.Author.display` reads it."""
     family, given = author_names(value)

@@ -15,9 +15,9 @@ from litmap.cli import state
 from litmap.cli.plain import PIPED_WIDTH, is_terminal, warn_left_out
 
 if TYPE_CHECKING:
-    from litmap.services.curation import Outcome
     from litmap.services.listing import Row
     from litmap.services.search import Results
+    from litmap.services.tagging import Outcome
 
 DEFAULT_LIMIT = 20
 
@@ -197,16 +197,22 @@ def run_tag(args: list[str], category: list[str], uncategory: list[str]) -> None
     the papers under or take them out of."""
     from litmap.cli.inputs import keys_with_stdin
     from litmap.errors import InvalidValue
-    from litmap.services import curation
+    from litmap.services.tagging import split_tag_args, tag_through_index
 
-    state.location()
-    request = curation.split_tag_args(args)
+    where = state.location()
+    request = split_tag_args(args)
     keys = keys_with_stdin(request.keys)
     changes = [f"+{t}" for t in request.add] + [f"-{t}" for t in request.remove]
     changes += [f"+category:{c}" for c in category] + [f"-category:{c}" for c in uncategory]
     if not changes:
         raise InvalidValue("nothing to do: give +TAG, -TAG, --category ID or --uncategory ID")
-    outcome = curation.tag_papers(state.library(), keys, request.add, request.remove, category, uncategory)
+    outcome = None
+    if not (category or uncategory):
+        outcome = tag_through_index(where.root, where.read_only, keys, request.add, request.remove)
+    if outcome is None:
+        from litmap.services import curation
+
+        outcome = curation.tag_papers(state.library(), keys, request.add, request.remove, category, uncategory)
     report(outcome, " ".join(changes))
 
 

@@ -137,20 +137,27 @@ def insert_labels(db: sqlite3.Connection, pid: int | None, entry: Entry) -> None
 
 def entry_of(paper: Paper, titles: dict[str, str], digest: str | None) -> Entry:
     """The index entry of ``paper`` (read from a file whose bytes have ``digest``)."""
-    record = paper.to_json()
+    return entry_of_record(paper.to_json(), titles, digest)
+
+
+def entry_of_record(record: dict[str, Any], titles: dict[str, str], digest: str | None) -> Entry:
+    """The index entry of a valid paper's JSON record (:meth:`~litmap.models.Paper.to_json`)."""
+    from litmap.records import author_names, first_author
+
     texts = fts_texts(record, titles)
-    labels = [("c", c) for c in paper.categories] + [("t", t) for t in paper.tags]
+    categories: list[str] = record.get("categories", [])
+    families = [author_names(a)[0] for a in record.get("authors", [])[:3]]
     return Entry(
-        paper.key,
-        paper.year,
-        paper.type,
-        paper.first_author,
-        paper.title,
+        record["key"],
+        record.get("year"),
+        record["type"],
+        first_author(families),
+        record.get("title", ""),
         record.get("added"),
-        paper.authors[0].family if paper.authors else "",
-        paper.categories,
+        families[0] if families else "",
+        categories,
         record_text(record),
-        labels,
+        [("c", c) for c in categories] + [("t", t) for t in record.get("tags", [])],
         texts,
         vocabulary(texts),
         digest,

@@ -62,7 +62,7 @@ def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str]
         return None
 
 
-def _unrefreshed(root: Path, read_only: bool) -> Index | None:
+def unrefreshed(root: Path, read_only: bool) -> Index | None:
     """The library's existing index, opened as it stands (not brought up to date); None without one."""
     import sqlite3
 
@@ -107,7 +107,7 @@ def indexed_records(root: Path, read_only: bool, keys: list[str]) -> tuple[list[
         return None
     if not read_only:
         recover(root)
-    index = _unrefreshed(root, read_only)
+    index = unrefreshed(root, read_only)
     if index is None:
         return None
     try:
