@@ -180,16 +180,24 @@ def run_show(keys: list[str], as_json: bool = False) -> None:
 
 def run_stats(as_json: bool = False) -> None:
     """``litmap stats``: papers per section, year, tag and venue, and what metadata is missing."""
-    from litmap.cli.render import emit_json
-    from litmap.cli.views import render_stats
-    from litmap.services.stats import library_stats
+    from litmap.services.stats import Facts, facts_by_key, library_stats
+    from litmap.store.index import Index
+    from litmap.store.index_read import paper_facts
 
-    library = state.library()
-    result = library_stats(library.papers(), library.taxonomy())
+    where = state.location()
+    with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
+        result = library_stats(facts_by_key(Facts(*row) for row in paper_facts(index)), index.taxonomy().tree)
+        broken = index.broken_files()
     if as_json:
+        from litmap.cli.render import emit_json
+
         emit_json(result.to_json())
     else:
-        render_stats(result, library.config.name)
+        from litmap.cli.views import render_stats
+        from litmap.store.names import library_name
+
+        render_stats(result, library_name(where.root) or state.library().config.name)
+    warn_left_out(broken)
 
 
 def run_tag(args: list[str], category: list[str], uncategory: list[str]) -> None:

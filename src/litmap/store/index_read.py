@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,3 +123,25 @@ def indexed_records(root: Path, read_only: bool, keys: list[str]) -> tuple[list[
         return None
     finally:
         index.close()
+
+
+def _has_field(name: str) -> str:
+    """SQL: whether a stored record has the top-level field ``name`` (records are stored indented by
+    two, one field a line, and a JSON string holds no line break: only a top-level key starts a line
+    with two spaces and a quote)."""
+    return f"instr(record, char(10) || '  \"{name}\": ') > 0"
+
+
+_FACTS = (
+    "SELECT key, year, categories, json_extract(record, '$.tags', '$.venue'),"
+    f" {_has_field('authors')}, {_has_field('doi')} OR {_has_field('arxiv')}, {_has_field('abstract')}"
+    " FROM papers WHERE record IS NOT NULL ORDER BY file"
+)
+
+
+def paper_facts(index: Index) -> Iterator[tuple[str, int | None, list[str], list[str], str | None, bool, bool, bool]]:
+    """What ``litmap stats`` counts of each readable paper, in file order: key, year, categories,
+    tags, venue, and whether it has authors, a DOI or arXiv id, an abstract."""
+    for key, year, categories, values, authors, ids, abstract in index.db.execute(_FACTS):
+        tags, venue = json.loads(values)
+        yield key, year, categories.split(), tags or [], venue, bool(authors), bool(ids), bool(abstract)
