@@ -20,7 +20,11 @@ from litmap.store.index_read import indexed_records
 EDGE_PAPERS: dict[str, dict[str, object]] = {
     "uber2024strasse": {
         "title": "Über die Straße — 量子 circuits",
-        "authors": [{"family": "Łukasz", "given": "Kaiser"}, {"family": "Müller"}, {"family": "O'Neil", "given": "Ada"}],
+        "authors": [
+            {"family": "Łukasz", "given": "Kaiser"},
+            {"family": "Müller"},
+            {"family": "O'Neil", "given": "Ada"},
+        ],
         "year": 2024,
         "abstract": "Ünïcödé abstract with a very long line " * 8,
         "tags": ["Émigré", "foo"],
@@ -169,7 +173,8 @@ def test_tag_keeps_a_hand_edited_files_comments(edge_library: Path, tmp_path: Pa
     fast, fast_outcome, full_outcome = _tag_both_ways(edge_library, tmp_path, ["bare2020", "+Foo"])
     assert fast_outcome is not None and fast_outcome == full_outcome
     text = (fast / "papers" / "bare2020.toml").read_text(encoding="utf-8")
-    assert "# my own comment" in text and "# and one at the end" in text and 'tags = ["FOO"]' in text  # as casey2021tags spells it
+    assert "# my own comment" in text and "# and one at the end" in text
+    assert 'tags = ["FOO"]' in text  # as casey2021tags spells it
 
 
 def test_tag_hands_over_when_the_index_cannot_answer(edge_library: Path, tmp_path: Path) -> None:
@@ -211,11 +216,7 @@ def test_stats_from_the_index_count_what_the_models_count(edge_library: Path, in
     (edge_library / "papers" / "broken.toml").write_text("title = [", encoding="utf-8")
     library = Library(edge_library)
     papers = library.papers()
-    facts = [
-        Facts(p.key, p.year, p.categories, p.tags, p.venue, bool(p.authors), bool(p.doi or p.arxiv), bool(p.abstract))
-        for p in papers
-    ]
-    expected = library_stats(facts, library.taxonomy().tree_rows()).to_json()
+    expected = library_stats([Facts.of_paper(p) for p in papers], library.taxonomy().tree_rows()).to_json()
     result = invoke("stats", "--json")
     import json
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from litmap.records import unique_tags
 
 if TYPE_CHECKING:
+    from litmap.models import Paper
     from litmap.taxonomy import Taxonomy
 
 #: A category as :meth:`~litmap.taxonomy.Taxonomy.tree_rows` gives it: id, title, parent, path of ids.
@@ -42,6 +43,20 @@ class Facts:
     authors: bool
     doi_or_arxiv: bool
     abstract: bool
+
+    @classmethod
+    def of_paper(cls, paper: Paper) -> Facts:
+        """The facts of a paper model (the index gives the same from its columns)."""
+        return cls(
+            paper.key,
+            paper.year,
+            paper.categories,
+            paper.tags,
+            paper.venue,
+            bool(paper.authors),
+            bool(paper.doi or paper.arxiv),
+            bool(paper.abstract),
+        )
 
 
 @dataclass
