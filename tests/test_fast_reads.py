@@ -245,3 +245,36 @@ def test_the_panel_names_authors_and_categories_as_the_model_does(edge_library: 
             assert shown in text
         for name, value in paper.extra.items():
             assert f"{name}  " in text and value in text
+
+
+# -- confirming litmap's own writes ---------------------------------------------------------------
+
+
+def test_the_next_reader_confirms_litmaps_own_writes_without_comparing_every_row(
+    edge_library: Path, invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    _index(edge_library)
+    invoke("tag", "bare2020", "uber2024strasse", "+confirmed")
+    written = edge_library / "papers" / "bare2020.toml"
+    os.utime(written, ns=(10**18, 10**18))  # long ago: trusted once confirmed by its digest
+    real = Index._update_papers
+
+    def every_row(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("compared every row")
+
+    monkeypatch.setattr(Index, "_update_papers", every_row)
+    _index(edge_library)  # confirmed by digest alone
+    with Index.open(edge_library) as index:
+        held = dict(index.db.execute("SELECT file, mtime_ns FROM papers WHERE file LIKE 'bare2020%'"))
+    assert held == {"bare2020.toml": 10**18}
+    # a hand edit beside litmap's write is not explained by the written files: every row is compared
+    invoke("tag", "bare2020", "+again")
+    other = edge_library / "papers" / "linked2019.toml"
+    other.write_text(other.read_text(encoding="utf-8").replace("Links everywhere", "Edited links"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="compared every row"):
+        _index(edge_library)
+    monkeypatch.setattr(Index, "_update_papers", real)
+    assert "Edited links" in invoke("show", "linked2019").output
+    kept = _index_contents(edge_library)
+    _drop_index(edge_library)
+    assert _index_contents(edge_library) == kept

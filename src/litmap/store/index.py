@@ -18,7 +18,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from litmap.store.entries import (
     vocabulary,
 )
 from litmap.store.files import content_digest, read_text, recover
-from litmap.store.freshness import RACY_NS, Scan, scan_papers, stat_signature
+from litmap.store.freshness import RACY_NS, Scan, Sums, scan_papers, stat_signature
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
 COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
+#: At most this many files stored as not yet trusted are confirmed without comparing every row.
+CONFIRM_MAX = 1000
 _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 _SCHEMA = f"""
@@ -67,6 +69,7 @@ CREATE TABLE papers(
 );
 CREATE INDEX papers_year ON papers(year);
 CREATE INDEX papers_broken ON papers(file) WHERE error IS NOT NULL;
+CREATE INDEX papers_distrusted ON papers(file) WHERE mtime_ns = -1;
 CREATE TABLE labels(paper INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX labels_value ON labels(kind, value);
 CREATE INDEX labels_paper ON labels(paper);
@@ -225,7 +228,9 @@ class Index:
                 return False
             if meta.get("taxonomy_file") != taxonomy_sig:
                 self._update_taxonomy(meta, taxonomy_sig)
-            distrusted = self._update_papers(papers_dir, scan, started)
+            distrusted = self._confirm_written(papers_dir, meta, scan, started)
+            if distrusted is None:
+                distrusted = self._update_papers(papers_dir, scan, started)
             self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
             # The index now holds the scan, except that files too fresh to trust hold mtime -1.
             held = scan.sums.with_mtimes_replaced(distrusted, -1)
@@ -281,6 +286,39 @@ class Index:
 
         with collector_paused():
             return distrusted + self._read_papers(papers_dir, sorted(changed), started, stored)
+
+    def _confirm_written(self, papers_dir: Path, meta: dict[str, str], scan: Scan, started: int) -> list[int] | None:
+        """When the files differ from what the index holds only in the files stored as not yet
+        trusted (mtime -1: written by litmap itself, or read when too fresh), confirm those by their
+        digest without going through every row; the mtimes still too fresh to trust, or None when
+        something else changed (then every row is compared with the scan)."""
+        try:
+            expected = Sums.parse(meta["files"])
+        except (KeyError, ValueError):
+            return None
+        sql = "SELECT id, file, size, digest FROM papers INDEXED BY papers_distrusted WHERE mtime_ns = -1"
+        rows = self.db.execute(sql).fetchmany(CONFIRM_MAX + 1)
+        if not rows or len(rows) > CONFIRM_MAX:
+            return None
+        confirmed: list[tuple[int, int]] = []
+        distrusted: list[int] = []
+        for pid, name, size, digest in rows:
+            path = papers_dir / name
+            try:
+                st = os.stat(path)
+                if st.st_size != size or not digest or content_digest(path.read_bytes()) != digest:
+                    return None
+            except OSError:
+                return None
+            expected = expected.with_mtimes_replaced([-1], st.st_mtime_ns)
+            if st.st_mtime_ns >= started - RACY_NS:
+                distrusted.append(st.st_mtime_ns)
+            else:
+                confirmed.append((st.st_mtime_ns, pid))
+        if expected != scan.sums:
+            return None
+        self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
+        return distrusted
 
     def _confirm_unchanged(
         self,
@@ -421,13 +459,27 @@ class Index:
         for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
             yield json.loads(text)
 
-    def tag_spellings(self) -> dict[str, str]:
-        """Each tag's casefolded form mapped to the first spelling the index holds (by file name)."""
-        sql = "SELECT l.value FROM labels l JOIN papers p ON p.id = l.paper WHERE l.kind = 't' ORDER BY p.file, l.rowid"
-        spellings: dict[str, str] = {}
-        for (value,) in self.db.execute(sql):
-            spellings.setdefault(str(value).casefold(), str(value))
-        return spellings
+    def tag_spellings(self, tags: Iterable[str]) -> dict[str, str]:
+        """The first spelling the index holds (by file name, then place in the file) of each of
+        ``tags`` some paper carries, by its casefolded form (tags compare case-insensitively)."""
+        wanted = {tag.casefold() for tag in tags}
+        values = [
+            str(value)
+            for (value,) in self.db.execute("SELECT DISTINCT value FROM labels WHERE kind = 't'")
+            if str(value).casefold() in wanted
+        ]
+        first: dict[str, tuple[tuple[str, int], str]] = {}
+        for start in range(0, len(values), 500):
+            part = values[start : start + 500]
+            sql = (
+                "SELECT l.value, p.file, l.rowid FROM labels l JOIN papers p ON p.id = l.paper"
+                f" WHERE l.kind = 't' AND l.value IN ({', '.join('?' * len(part))})"
+            )
+            for value, name, rowid in self.db.execute(sql, part):
+                folded = str(value).casefold()
+                if folded not in first or (name, rowid) < first[folded][0]:
+                    first[folded] = ((name, rowid), str(value))
+        return {folded: spelling for folded, (_where, spelling) in first.items()}
 
     def known_word(self, word: str) -> bool:
         """Whether ``word`` occurs in some paper's text."""

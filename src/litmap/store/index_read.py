@@ -48,8 +48,9 @@ def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
         return None
 
 
-def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str] | None:
-    """:meth:`Index.tag_spellings` of the library at ``root``, brought up to date; None without a usable index."""
+def indexed_tag_spellings(root: Path, read_only: bool, tags: list[str]) -> dict[str, str] | None:
+    """:meth:`Index.tag_spellings` of ``tags`` in the library at ``root``, brought up to date; None
+    without a usable index."""
     import sqlite3
 
     from litmap.errors import LitmapError
@@ -58,7 +59,7 @@ def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str]
         return None
     try:
         with Index.open(root, read_only, timeout=2.0) as index:
-            return index.tag_spellings()
+            return index.tag_spellings(tags)
     except (IndexUnavailable, sqlite3.Error, LitmapError):
         return None
 

@@ -118,7 +118,8 @@ class Library:
         from litmap.models import spelled_as_in, unique_tags
         from litmap.store.index_read import indexed_tag_spellings
 
-        spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only)
+        tags = list(tags)
+        spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only, tags)
         if spellings is None:
             return spelled_as_in(self.papers(), tags)
         return unique_tags(spellings.get(tag.casefold(), tag) for tag in tags)

@@ -59,7 +59,7 @@ def stage_tags(
                 if record["key"] != key:  # the full path writes such a paper to the file of its key
                     return None
                 papers.setdefault(record["key"], (path, text, record))
-            spellings = index.tag_spellings() if add else {}
+            spellings = index.tag_spellings(add) if add else {}
         finally:
             index.close()
     except (IndexUnavailable, sqlite3.Error, LitmapError):
