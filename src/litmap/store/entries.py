@@ -98,6 +98,8 @@ class Entry:
     words: set[str]
     #: :func:`~litmap.store.files.content_digest` of the file's bytes.
     digest: str | None = None
+    #: What ``stats`` counts besides key, year and categories (:func:`stat_columns`).
+    stats: tuple[str | None, str | None, int] = (None, None, 0)
 
     def columns(self) -> tuple[Any, ...]:
         """The values of :data:`ENTRY_COLUMNS` for this entry."""
@@ -111,6 +113,7 @@ class Entry:
             self.added,
             self.sort_author,
             " ".join(self.categories),
+            *self.stats,
             self.record,
         )
 
@@ -126,6 +129,9 @@ ENTRY_COLUMNS = (
     "added",
     "sort_author",
     "categories",
+    "venue",
+    "tags",
+    "has",
     "record",
 )
 
@@ -161,7 +167,22 @@ def entry_of_record(record: dict[str, Any], titles: dict[str, str], digest: str 
         texts,
         vocabulary(texts),
         digest,
+        stat_columns(record),
     )
+
+
+#: Bits of the ``has`` column: what a paper has that ``stats`` reports missing when it has not.
+HAS_AUTHORS, HAS_DOI_OR_ARXIV, HAS_ABSTRACT = 1, 2, 4
+
+
+def stat_columns(record: dict[str, Any]) -> tuple[str | None, str | None, int]:
+    """The ``venue``, ``tags`` (a JSON list, NULL for none) and ``has`` columns of a paper's record:
+    what ``stats`` counts, stored before the record so that counting never reads the records."""
+    get = record.get
+    has = (HAS_AUTHORS if get("authors") else 0) | (HAS_DOI_OR_ARXIV if get("doi") or get("arxiv") else 0)
+    has |= HAS_ABSTRACT if get("abstract") else 0
+    tags = get("tags")
+    return get("venue"), json.dumps(tags, ensure_ascii=False) if tags else None, has
 
 
 def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> list[Entry | str]:

@@ -65,6 +65,9 @@ CREATE TABLE papers(
     added TEXT,
     sort_author TEXT,
     categories TEXT,
+    venue TEXT,
+    tags TEXT,
+    has INTEGER,
     record TEXT
 );
 CREATE INDEX papers_year ON papers(year);

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from litmap.records import file_key
+from litmap.store.entries import HAS_ABSTRACT, HAS_AUTHORS, HAS_DOI_OR_ARXIV
 from litmap.store.files import content_digest, recover
 from litmap.store.freshness import stat_signature
 from litmap.store.index import Index, IndexUnavailable, _connect, existing_index
@@ -126,23 +127,21 @@ def indexed_records(root: Path, read_only: bool, keys: list[str]) -> tuple[list[
         index.close()
 
 
-def _has_field(name: str) -> str:
-    """SQL: whether a stored record has the top-level field ``name`` (records are stored indented by
-    two, one field a line, and a JSON string holds no line break: only a top-level key starts a line
-    with two spaces and a quote)."""
-    return f"instr(record, char(10) || '  \"{name}\": ') > 0"
-
-
-_FACTS = (
-    "SELECT key, year, categories, json_extract(record, '$.tags', '$.venue'),"
-    f" {_has_field('authors')}, {_has_field('doi')} OR {_has_field('arxiv')}, {_has_field('abstract')}"
-    " FROM papers WHERE record IS NOT NULL ORDER BY file"
-)
+_FACTS = "SELECT key, year, categories, tags, venue, has FROM papers WHERE error IS NULL ORDER BY file"
 
 
 def paper_facts(index: Index) -> Iterator[tuple[str, int | None, list[str], list[str], str | None, bool, bool, bool]]:
     """What ``litmap stats`` counts of each readable paper, in file order: key, year, categories,
-    tags, venue, and whether it has authors, a DOI or arXiv id, an abstract."""
-    for key, year, categories, values, authors, ids, abstract in index.db.execute(_FACTS):
-        tags, venue = json.loads(values)
-        yield key, year, categories.split(), tags or [], venue, bool(authors), bool(ids), bool(abstract)
+    tags, venue, and whether it has authors, a DOI or arXiv id, an abstract (from the columns
+    :func:`~litmap.store.entries.stat_columns` fills: no record is read)."""
+    for key, year, categories, tags, venue, has in index.db.execute(_FACTS):
+        yield (
+            key,
+            year,
+            categories.split(),
+            json.loads(tags) if tags else [],
+            venue,
+            bool(has & HAS_AUTHORS),
+            bool(has & HAS_DOI_OR_ARXIV),
+            bool(has & HAS_ABSTRACT),
+        )
