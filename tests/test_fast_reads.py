@@ -278,3 +278,13 @@ def test_the_next_reader_confirms_litmaps_own_writes_without_comparing_every_row
     kept = _index_contents(edge_library)
     _drop_index(edge_library)
     assert _index_contents(edge_library) == kept
+
+
+def test_tag_hands_over_when_the_taxonomy_is_not_as_indexed(edge_library: Path) -> None:
+    from litmap.services.tagging import tag_through_index
+
+    _index(edge_library)
+    with (edge_library / "taxonomy.toml").open("a", encoding="utf-8") as handle:
+        handle.write("title = [\n")  # broken: the full path says so, even for a tag
+    assert tag_through_index(edge_library, False, ["uber2024strasse"], [], ["foo"]) is None
+    assert tag_through_index(edge_library, False, ["uber2024strasse"], ["bar"], []) is None

@@ -15,9 +15,13 @@ from litmap.cli import state
 from litmap.cli.plain import PIPED_WIDTH, is_terminal, warn_left_out
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from litmap.errors import InvalidFile
     from litmap.services.listing import Row
     from litmap.services.search import Results
     from litmap.services.tagging import Outcome
+    from litmap.store.index import BrokenFile
 
 DEFAULT_LIMIT = 20
 
@@ -180,14 +184,20 @@ def run_show(keys: list[str], as_json: bool = False) -> None:
 
 def run_stats(as_json: bool = False) -> None:
     """``litmap stats``: papers per section, year, tag and venue, and what metadata is missing."""
+    from litmap.errors import LitmapError
     from litmap.services.stats import Facts, facts_by_key, library_stats
     from litmap.store.index import Index
     from litmap.store.index_read import paper_facts
 
     where = state.location()
-    with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
-        result = library_stats(facts_by_key(Facts(*row) for row in paper_facts(index)), index.taxonomy().tree)
-        broken = index.broken_files()
+    try:
+        with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
+            result = library_stats(facts_by_key(Facts(*row) for row in paper_facts(index)), index.taxonomy().tree)
+            broken: Sequence[BrokenFile | InvalidFile] = index.broken_files()
+    except LitmapError:  # the index cannot be brought up to date (a broken taxonomy): the models say why
+        library = state.library()
+        papers = [Facts.of_paper(paper) for paper in library.papers()]
+        result, broken = library_stats(papers, library.taxonomy().tree_rows()), library.broken
     if as_json:
         from litmap.cli.render import emit_json
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from litmap.records import file_key, merged_labels, unique_tags, with_field
 from litmap.store.files import Changes, read_text_digest
-from litmap.store.layout import PAPERS_DIR
+from litmap.store.freshness import stat_signature
+from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 
 def stored_form(record: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +51,10 @@ def stage_tags(
         if index is None:
             return None
         try:
+            # The full path reads the taxonomy (and fails on a broken one): it must be as indexed.
+            taxonomy = stat_signature(root / TAXONOMY_FILE, time.time_ns())
+            if index._meta().get("taxonomy_file") != taxonomy:
+                return None
             for key in keys:
                 path = root / PAPERS_DIR / f"{key}.toml"
                 text, digest = read_text_digest(path)
