@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"store", "sources", "formats", "dedupe", "drafts"},
     {
         "models",
+        "records",
         "errors",
         "identifiers",
         "dates",

@@ -13,7 +13,8 @@ import pytest
 
 from litmap.errors import InvalidFile
 from litmap.store import Library
-from litmap.store.index import INDEX_FILE, Index, load_papers
+from litmap.store.index import INDEX_FILE, Index
+from litmap.store.index_read import load_papers
 
 
 def keys(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -231,7 +232,7 @@ def test_installed_entry_point_searches(lib: Path) -> None:
 
 
 def test_the_recorded_fingerprint_matches_what_the_index_holds(lib: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
-    from litmap.store.index import fingerprint, scan_papers
+    from litmap.store.freshness import fingerprint, scan_papers
 
     old = lib / "papers" / "alpha2020.toml"
     os.utime(old, (old.stat().st_mtime - 60, old.stat().st_mtime - 60))  # one trusted, two too fresh
@@ -248,7 +249,7 @@ def test_the_recorded_fingerprint_matches_what_the_index_holds(lib: Path, make_p
 def test_a_big_rebuild_read_by_several_processes_gives_the_same_index(
     bundled_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from litmap.store import index as index_module
+    from litmap.store import entries as entries_module
 
     (bundled_copy / "papers" / "zz-broken.toml").write_text("title = [", encoding="utf-8")
 
@@ -263,10 +264,10 @@ def test_a_big_rebuild_read_by_several_processes_gives_the_same_index(
                 db.execute("SELECT key, title, authors, tags, categories, abstract FROM fts ORDER BY key").fetchall(),
             ]
 
-    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(entries_module, "PARALLEL_MIN", 10**9)
     one_process = contents()
     (bundled_copy / ".litmap" / INDEX_FILE).unlink()
-    monkeypatch.setattr(index_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(entries_module, "PARALLEL_MIN", 1)
     assert contents() == one_process
 
 

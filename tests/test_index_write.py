@@ -12,7 +12,8 @@ from litmap.services import curation
 from litmap.services.check import check_library
 from litmap.store import Library
 from litmap.store.codec import paper_from_toml, paper_to_toml
-from litmap.store.index import Index, load_papers
+from litmap.store.index import Index
+from litmap.store.index_read import load_papers
 
 PAPERS = 1200
 USERS = 1000

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from litmap.models import Author, Paper
 from litmap.store import Library
-from litmap.store.codec import paper_from_toml, render_record_tomlkit
+from litmap.store.codec import paper_from_toml
 from litmap.store.files import BULK_SYNC_FILES
 from litmap.store.toml_fast import render_fast
+from litmap.store.toml_write import render_record_tomlkit
 
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list("\"'\\\n\t{}$~é–")), max_size=40

@@ -32,7 +32,7 @@ def test_show_links_identifiers_on_a_terminal() -> None:
     library = Library(BUNDLED, read_only=True)
     out = StringIO()
     Console(file=out, force_terminal=True, width=120).print(
-        paper_panel(library.get("elhage2022toy"), library.taxonomy())
+        paper_panel(library.get("elhage2022toy").to_json(), library.taxonomy().shown_paths())
     )
     assert "\x1b]8;id=" in out.getvalue() and "https://arxiv.org/abs/2209.10652" in out.getvalue()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import BUNDLED
 from litmap.models import Author, Category, Paper
-from litmap.services.stats import category_counts, library_stats, tag_counts
+from litmap.services.stats import Facts, category_counts, library_stats, tag_counts
 from litmap.taxonomy import Taxonomy
 
 
@@ -31,7 +31,7 @@ def test_library_stats_counts_each_dimension() -> None:
         Paper(key="c", title="C", year=2023),
         Paper(key="d", title="D", authors=[Author(family="Y")]),
     ]  # fmt: skip
-    stats = library_stats(papers, taxonomy)
+    stats = library_stats([Facts.of_paper(p) for p in papers], taxonomy.tree_rows())
     assert stats.papers == 4
     assert [(r.id, r.depth, r.direct, r.subtree) for r in stats.categories] == [("top", 0, 1, 2), ("leaf", 1, 2, 2)]
     assert stats.uncategorised == ["c", "d"]

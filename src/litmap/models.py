@@ -16,8 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from litmap.dates import parse_released
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
+from litmap.records import CITEKEY_RE as CITEKEY_RE
+from litmap.records import KNOWN_FIELDS as KNOWN_FIELDS
+from litmap.records import RECORD_FIELDS as RECORD_FIELDS
+from litmap.records import TRAILING_FIELDS as TRAILING_FIELDS
+from litmap.records import author_names, first_author
+from litmap.records import unique_tags as unique_tags
 
-CITEKEY_RE = re.compile(r"^[A-Za-z0-9_:\-][A-Za-z0-9_:.\-]*$")
 #: An alias needs no file name, only to be a key LaTeX, BibTeX and biber read: DBLP's
 #: ``DBLP:conf/sss/ShapiroPBZ11`` is one. No spaces, commas, braces, quotes, ``%``, ``#`` or ``\``.
 ALIAS_RE = re.compile(r"^[^\s,{}()\"'%#\\=~]+$")
@@ -62,14 +67,6 @@ def needs_title(entry_type: str) -> bool:
     return BIBTEX_ALIASES.get(entry_type, entry_type) not in UNTITLED_TYPES
 
 
-def unique_tags(tags: Iterable[str]) -> list[str]:
-    """``tags`` without repeats, compared case-insensitively: the first spelling of a tag is kept."""
-    seen: dict[str, str] = {}
-    for tag in tags:
-        seen.setdefault(tag.casefold(), tag)
-    return list(seen.values())
-
-
 def spelled_as_in(papers: Iterable[Paper], tags: Iterable[str]) -> list[str]:
     """``tags`` spelled as ``papers`` already spell them (``To-Read`` is ``to-read`` if a paper has that)."""
     known: dict[str, str] = {}
@@ -77,35 +74,6 @@ def spelled_as_in(papers: Iterable[Paper], tags: Iterable[str]) -> list[str]:
         for tag in paper.tags:
             known.setdefault(tag.casefold(), tag)
     return unique_tags(known.get(tag.casefold(), tag) for tag in tags)
-
-
-#: Field names of a paper record, in the order they are written.
-RECORD_FIELDS = (
-    "key",
-    "type",
-    "title",
-    "protected",
-    "authors",
-    "year",
-    "month",
-    "released",
-    "venue",
-    "volume",
-    "pages",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-    "tags",
-    "note",
-    "added",
-    "aliases",
-    "files",
-    "provenance",
-)
-#: The long free-text field, written last so a file reads metadata first.
-TRAILING_FIELDS = ("abstract",)
-KNOWN_FIELDS = frozenset(RECORD_FIELDS + TRAILING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -493,14 +461,7 @@ class Paper(BaseModel):
     @property
     def first_author(self) -> str:
         """Family name of the first author, ``"et al."`` added when there are more."""
-        if not self.authors:
-            return ""
-        name = self.authors[0].family
-        return (
-            f"{name} et al."
-            if len(self.authors) > 2
-            else (f"{name} & {self.authors[1].family}" if len(self.authors) == 2 else name)
-        )
+        return first_author([a.family for a in self.authors[:3]])
 
     @property
     def first_family(self) -> str:
@@ -572,10 +533,10 @@ def _constructed(cls: type[BaseModel], values: dict[str, Any], fields_set: set[s
 
 def _stored_author(value: str | dict[str, str]) -> Author:
     """An author as a record stores it: ``"Family, Given"`` (no other comma) or a table."""
-    if isinstance(value, str):
-        family, _, given = value.partition(", ")
-        return _constructed(Author, {"family": family, "given": given}, {"family", "given"})
-    return _constructed(Author, {"family": value["family"], "given": value.get("given", "")}, set(value))
+    family, given = author_names(value)
+    return _constructed(
+        Author, {"family": family, "given": given}, {"family", "given"} if isinstance(value, str) else set(value)
+    )
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -91,6 +91,14 @@ class Taxonomy:
         """0 for a root, 1 for its children, ..."""
         return len(self.path(category_id)) - 1
 
+    def shown_paths(self) -> dict[str, str]:
+        """Every category's path from its root, by title (``A › B › C``): how ``show`` names it."""
+        return {c.id: " › ".join(a.title for a in self.path(c.id)) for c in self._by_id.values()}
+
+    def tree_rows(self) -> list[tuple[str, str, str | None, list[str]]]:
+        """(id, title, parent, ids of its path from the root) of every category, in tree order."""
+        return [(c.id, c.title, c.parent, [a.id for a in self.path(c.id)]) for c in self]
+
     def problems(self) -> list[str]:
         """What makes this taxonomy invalid: unknown parents and cycles."""
         found: list[str] = []

@@ -238,6 +238,6 @@ def merge(
     if as_json:
         emit_json(_merge_json(result))
     else:
-        console.print(paper_panel(result.paper, library.taxonomy()))
+        console.print(paper_panel(result.paper.to_json(), library.taxonomy().shown_paths()))
         console.print(_merged_line(result))
     _print_dropped(result)

@@ -15,9 +15,13 @@ from litmap.cli import state
 from litmap.cli.plain import PIPED_WIDTH, is_terminal, warn_left_out
 
 if TYPE_CHECKING:
-    from litmap.services.curation import Outcome
+    from collections.abc import Sequence
+
+    from litmap.errors import InvalidFile
     from litmap.services.listing import Row
     from litmap.services.search import Results
+    from litmap.services.tagging import Outcome
+    from litmap.store.index import BrokenFile
 
 DEFAULT_LIMIT = 20
 
@@ -158,37 +162,52 @@ def _tab_line(row: Row, titles: dict[str, str]) -> str:
 
 def run_show(keys: list[str], as_json: bool = False) -> None:
     """``litmap show``: everything about the papers ``keys`` (a panel each, or JSON)."""
-    from litmap.cli.render import console, emit_json, paper_panel
+    from litmap.services.reading import note_path, papers_to_show, read_note
 
-    library = state.library()
-    papers = library.resolve_keys(keys)
+    where = state.location()
+    records, paths = papers_to_show(where.root, where.read_only, keys, state.library)
     if as_json:
-        emit_json([p.to_json() for p in papers] if len(keys) > 1 else papers[0].to_json())
-        return
-    from litmap.services.reading import note_path, read_note
+        from litmap.cli.render import emit_json
 
-    taxonomy = library.taxonomy()
-    for paper in papers:
-        console.print(paper_panel(paper, taxonomy))
-        notes = read_note(library, paper.key)
+        emit_json(records if len(keys) > 1 else records[0])
+        return
+    from litmap.cli.render import console, paper_panel
+
+    for record in records:
+        console.print(paper_panel(record, paths))
+        notes = read_note(where, record["key"])
         if notes and notes.strip():
-            where = note_path(library, paper.key).relative_to(library.root)
-            console.print(f"[bold]Your notes[/] [dim]({where})[/]")
+            shown = note_path(where, record["key"]).relative_to(where.root)
+            console.print(f"[bold]Your notes[/] [dim]({shown})[/]")
             console.print(notes.rstrip(), markup=False, highlight=False)
 
 
 def run_stats(as_json: bool = False) -> None:
     """``litmap stats``: papers per section, year, tag and venue, and what metadata is missing."""
-    from litmap.cli.render import emit_json
-    from litmap.cli.views import render_stats
-    from litmap.services.stats import library_stats
+    from litmap.errors import LitmapError
+    from litmap.services.stats import Facts, facts_by_key, library_stats
+    from litmap.store.index import Index
+    from litmap.store.index_read import paper_facts
 
-    library = state.library()
-    result = library_stats(library.papers(), library.taxonomy())
+    where = state.location()
+    try:
+        with Index.open(where.root, where.read_only, in_memory_fallback=True) as index:
+            result = library_stats(facts_by_key(Facts(*row) for row in paper_facts(index)), index.taxonomy().tree)
+            broken: Sequence[BrokenFile | InvalidFile] = index.broken_files()
+    except LitmapError:  # the index cannot be brought up to date (a broken taxonomy): the models say why
+        library = state.library()
+        papers = [Facts.of_paper(paper) for paper in library.papers()]
+        result, broken = library_stats(papers, library.taxonomy().tree_rows()), library.broken
     if as_json:
+        from litmap.cli.render import emit_json
+
         emit_json(result.to_json())
     else:
-        render_stats(result, library.config.name)
+        from litmap.cli.views import render_stats
+        from litmap.store.names import library_name
+
+        render_stats(result, library_name(where.root) or state.library().config.name)
+    warn_left_out(broken)
 
 
 def run_tag(args: list[str], category: list[str], uncategory: list[str]) -> None:
@@ -196,16 +215,22 @@ def run_tag(args: list[str], category: list[str], uncategory: list[str]) -> None
     the papers under or take them out of."""
     from litmap.cli.inputs import keys_with_stdin
     from litmap.errors import InvalidValue
-    from litmap.services import curation
+    from litmap.services.tagging import split_tag_args, tag_through_index
 
-    state.location()
-    request = curation.split_tag_args(args)
+    where = state.location()
+    request = split_tag_args(args)
     keys = keys_with_stdin(request.keys)
     changes = [f"+{t}" for t in request.add] + [f"-{t}" for t in request.remove]
     changes += [f"+category:{c}" for c in category] + [f"-category:{c}" for c in uncategory]
     if not changes:
         raise InvalidValue("nothing to do: give +TAG, -TAG, --category ID or --uncategory ID")
-    outcome = curation.tag_papers(state.library(), keys, request.add, request.remove, category, uncategory)
+    outcome = None
+    if not (category or uncategory):
+        outcome = tag_through_index(where.root, where.read_only, keys, request.add, request.remove)
+    if outcome is None:
+        from litmap.services import curation
+
+        outcome = curation.tag_papers(state.library(), keys, request.add, request.remove, category, uncategory)
     report(outcome, " ".join(changes))
 
 

@@ -134,12 +134,15 @@ def paper_table(papers: Sequence[Paper], taxonomy: Taxonomy, caption: str | None
     )
 
 
-def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
-    """Everything about one paper, as a panel. Nothing is cut: long values (URLs, notes) wrap, and
-    the title is the panel's first line (a border title would be cut). URLs, DOIs and arXiv ids are
-    hyperlinks on terminals that support them."""
+def paper_panel(record: dict[str, Any], paths: dict[str, str]) -> Panel:
+    """Everything about one paper (its JSON record), as a panel; ``paths``: each category's shown
+    path (:meth:`~litmap.taxonomy.Taxonomy.shown_paths`). Nothing is cut: long values (URLs,
+    notes) wrap, and the title is the panel's first line (a border title would be cut). URLs, DOIs
+    and arXiv ids are hyperlinks on terminals that support them."""
     from rich.console import Group
     from rich.style import Style
+
+    from litmap.records import author_display, extra_fields
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -149,30 +152,28 @@ def paper_panel(paper: Paper, taxonomy: Taxonomy) -> Panel:
         if value:
             grid.add_row(label, Text(value, style=Style(link=link) if link else "", overflow="fold"))
 
-    row("Authors", "; ".join(a.display for a in paper.authors))
-    row("Year", str(paper.year) if paper.year else None)
-    row("First released", paper.released)
-    row("Type", paper.type)
-    row("Venue", paper.venue)
-    row("Volume", paper.volume)
-    row("Pages", paper.pages)
-    row("arXiv", paper.arxiv, f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None)
-    row("DOI", paper.doi, f"https://doi.org/{paper.doi}" if paper.doi else None)
-    row("URL", paper.url, paper.url)
-    if paper.categories:
-        paths = [
-            " › ".join(c.title for c in taxonomy.path(cid)) if cid in taxonomy else f"{cid} (undefined)"
-            for cid in paper.categories
-        ]
-        row("Categories", "\n".join(paths))
-    row("Tags", ", ".join(paper.tags))
-    row("Note", paper.note)
-    row("Added", paper.added.isoformat() if paper.added else None)
-    row("Aliases", ", ".join(paper.aliases))
-    row("Files", "\n".join(paper.files))
-    for name, value in sorted(paper.extra.items()):
+    get = record.get
+    arxiv, doi, url = get("arxiv"), get("doi"), get("url")
+    row("Authors", "; ".join(author_display(a) for a in get("authors", [])))
+    row("Year", str(get("year")) if get("year") else None)
+    row("First released", get("released"))
+    row("Type", get("type"))
+    row("Venue", get("venue"))
+    row("Volume", get("volume"))
+    row("Pages", get("pages"))
+    row("arXiv", arxiv, f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
+    row("DOI", doi, f"https://doi.org/{doi}" if doi else None)
+    row("URL", url, url)
+    row("Categories", "\n".join(paths.get(cid) or f"{cid} (undefined)" for cid in get("categories", [])))
+    row("Tags", ", ".join(get("tags", [])))
+    row("Note", get("note"))
+    row("Added", get("added"))
+    row("Aliases", ", ".join(get("aliases", [])))
+    row("Files", "\n".join(get("files", [])))
+    for name, value in sorted(extra_fields(record).items()):
         row(name, value)
-    parts: list[Any] = [Text(paper.title, style="bold", overflow="fold"), Text(""), grid]
-    if paper.abstract:
-        parts += [Text(""), Text(paper.abstract, style="italic", overflow="fold")]
-    return Panel(Group(*parts), title=Text(paper.key, style="cyan"), title_align="left")
+    parts: list[Any] = [Text(get("title", ""), style="bold", overflow="fold"), Text(""), grid]
+    abstract = get("abstract")
+    if abstract:
+        parts += [Text(""), Text(abstract, style="italic", overflow="fold")]
+    return Panel(Group(*parts), title=Text(record["key"], style="cyan"), title_align="left")

@@ -8,9 +8,8 @@ Never prints, prompts or exits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,28 +25,14 @@ from litmap.errors import (
     did_you_mean,
 )
 from litmap.models import Category, Paper, entry_type_problem, first_problem, unique_tags
+from litmap.records import merged_labels
+from litmap.services.tagging import Outcome as Outcome
+from litmap.services.tagging import TagRequest as TagRequest
+from litmap.services.tagging import checked_request, validate_tag
+from litmap.services.tagging import split_tag_args as split_tag_args
 from litmap.store import Library
 from litmap.store.files import Changes
 from litmap.taxonomy import validate_category_id
-
-_BAD_TAG = re.compile(r"[\s,]")
-
-
-@dataclass
-class Outcome:
-    """What a change did: the papers rewritten, and those already as asked (left untouched)."""
-
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
-@dataclass
-class TagRequest:
-    """The positional arguments of ``litmap tag``: citekeys, ``+TAG`` to add, ``-TAG`` to remove."""
-
-    keys: list[str] = field(default_factory=list)
-    add: list[str] = field(default_factory=list)
-    remove: list[str] = field(default_factory=list)
 
 
 class EditConflict(LitmapError):
@@ -55,32 +40,6 @@ class EditConflict(LitmapError):
 
 
 # -- keys and tags -----------------------------------------------------------------------------
-
-
-def validate_tag(tag: str) -> str:
-    """``tag`` stripped; InvalidValue when it is empty or holds whitespace or a comma."""
-    tag = tag.strip()
-    if not tag:
-        raise InvalidValue("empty tag: write +TAG to add a tag and -TAG to remove one")
-    if _BAD_TAG.search(tag):
-        raise InvalidValue(f"invalid tag {tag!r}: a tag is one word without commas (use - or _ to join words)")
-    return tag
-
-
-def split_tag_args(tokens: Iterable[str]) -> TagRequest:
-    """Sort ``litmap tag`` arguments into keys, tags to add (``+TAG``) and to remove (``-TAG``).
-
-    A lone ``-`` stays a key: it stands for the keys read from standard input.
-    """
-    request = TagRequest()
-    for token in tokens:
-        if token.startswith("+"):
-            request.add.append(validate_tag(token[1:]))
-        elif token.startswith("-") and token != "-":
-            request.remove.append(validate_tag(token[1:]))
-        else:
-            request.keys.append(token)
-    return request
 
 
 def resolve_papers(library: Library, keys: Iterable[str]) -> list[Paper]:
@@ -119,12 +78,6 @@ def _check_categories(library: Library, add: Iterable[str], remove: Iterable[str
             taxonomy.get(category_id)
 
 
-def _merged(current: list[str], add: Iterable[str], remove: Iterable[str]) -> list[str]:
-    """``current`` less ``remove``, plus ``add``; tags (and ids) compare case-insensitively, first spelling kept."""
-    dropped = {value.casefold() for value in remove}
-    return unique_tags([*(value for value in current if value.casefold() not in dropped), *add])
-
-
 def tag_papers(
     library: Library,
     keys: Iterable[str],
@@ -134,22 +87,15 @@ def tag_papers(
     uncategorize: Iterable[str] = (),
 ) -> Outcome:
     """Add and remove tags and categories on the papers ``keys``, as one atomic change."""
-    add, remove = [validate_tag(t) for t in add], [validate_tag(t) for t in remove]
-    categorize, uncategorize = list(categorize), list(uncategorize)
-    if not (add or remove or categorize or uncategorize):
-        raise InvalidValue("nothing to do: no tag or category to add or remove")
-    for what, plus, minus in (("tag", add, remove), ("category", categorize, uncategorize)):
-        both = sorted(v for v in plus if v.casefold() in {m.casefold() for m in minus})
-        if both:
-            raise InvalidValue(f"{what} {both[0]!r} is both added and removed")
+    add, remove, categorize, uncategorize = checked_request(add, remove, categorize, uncategorize)
     outcome = Outcome()
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
         add = library.tags_spelled_as_held(add) if add else add
         _check_categories(library, categorize, uncategorize, papers)
         for paper in papers:
-            tags = _merged(paper.tags, add, remove)
-            categories = _merged(paper.categories, categorize, uncategorize)
+            tags = merged_labels(paper.tags, add, remove)
+            categories = merged_labels(paper.categories, categorize, uncategorize)
             if tags == paper.tags and categories == paper.categories:
                 outcome.unchanged.append(paper.key)
                 continue

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from litmap.errors import LitmapError
 
 if TYPE_CHECKING:
     from litmap.models import Paper
     from litmap.store import Library
+
+
+class Rooted(Protocol):
+    """A library, or where one is: what holds the notes folder."""
+
+    @property
+    def root(self) -> Path: ...
+
 
 NOTES_DIR = "notes"
 DOI_RESOLVER = "https://doi.org/"
@@ -66,12 +75,30 @@ def open_target(paper: Paper, library_root: Path, kind: str | None = None) -> Ta
     raise LitmapError(f"{paper.key} has no {', '.join(TARGET_KINDS.values())} to open")
 
 
-def note_path(library: Library, key: str) -> Path:
+def papers_to_show(
+    root: Path, read_only: bool, keys: list[str], library: Callable[[], Library]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The JSON records of the papers ``keys`` (in order) and every category's shown path, for ``show``.
+
+    Read from the index when it holds each file as it is now (one stat a file, no model loaded);
+    else from the ``library`` (an alias resolves; UnknownKey for a key it lacks).
+    """
+    from litmap.store.index_read import indexed_records
+
+    found = indexed_records(root, read_only, keys)
+    if found is not None:
+        return found
+    opened = library()
+    papers = opened.resolve_keys(keys)
+    return [paper.to_json() for paper in papers], opened.taxonomy().shown_paths()
+
+
+def note_path(library: Rooted, key: str) -> Path:
     """Where the reader's own notes on ``key`` live: ``notes/KEY.md`` in the library."""
     return library.root / NOTES_DIR / f"{key}.md"
 
 
-def read_note(library: Library, key: str) -> str | None:
+def read_note(library: Rooted, key: str) -> str | None:
     """The reader's notes on ``key``, or None when there are none."""
     path = note_path(library, key)
     try:

@@ -210,7 +210,7 @@ def _tokens(text: str) -> list[tuple[str, bool, str | None, str, bool]]:
 
 
 def _words(text: str) -> list[str]:
-    from litmap.store.index import words_of
+    from litmap.store.entries import words_of
 
     return words_of(text)
 

@@ -6,10 +6,57 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from litmap.models import Paper, unique_tags
-from litmap.taxonomy import Taxonomy
+from litmap.records import unique_tags
+
+if TYPE_CHECKING:
+    from litmap.models import Paper
+    from litmap.taxonomy import Taxonomy
+
+#: A category as :meth:`~litmap.taxonomy.Taxonomy.tree_rows` gives it: id, title, parent, path of ids.
+TreeRow = tuple[str, str, "str | None", list[str]]
+
+
+class Filed(Protocol):
+    """What counting needs of a paper (a :class:`~litmap.models.Paper`, or its :class:`Facts`)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def categories(self) -> list[str]: ...
+
+    @property
+    def tags(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ``litmap stats`` counts of one paper (read from the index: no model needed)."""
+
+    key: str
+    year: int | None
+    categories: list[str]
+    tags: list[str]
+    venue: str | None
+    authors: bool
+    doi_or_arxiv: bool
+    abstract: bool
+
+    @classmethod
+    def of_paper(cls, paper: Paper) -> Facts:
+        """The facts of a paper model (the index gives the same from its columns)."""
+        return cls(
+            paper.key,
+            paper.year,
+            paper.categories,
+            paper.tags,
+            paper.venue,
+            bool(paper.authors),
+            bool(paper.doi or paper.arxiv),
+            bool(paper.abstract),
+        )
 
 
 @dataclass
@@ -20,11 +67,16 @@ class CategoryCount:
     subtree: int = 0
 
 
-def category_counts(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, CategoryCount]:
+def category_counts(papers: Iterable[Filed], taxonomy: Taxonomy) -> dict[str, CategoryCount]:
     """Paper counts for every category of ``taxonomy``."""
-    counts = {c.id: CategoryCount() for c in taxonomy}
-    members: dict[str, set[str]] = {c.id: set() for c in taxonomy}
-    lineage = {c.id: [a.id for a in taxonomy.path(c.id)] for c in taxonomy}  # once, not once per paper
+    return counts_in_tree(papers, taxonomy.tree_rows())
+
+
+def counts_in_tree(papers: Iterable[Filed], tree: list[TreeRow]) -> dict[str, CategoryCount]:
+    """Paper counts for every category of the tree ``tree`` (:meth:`~litmap.taxonomy.Taxonomy.tree_rows`)."""
+    counts = {row[0]: CategoryCount() for row in tree}
+    members: dict[str, set[str]] = {row[0]: set() for row in tree}
+    lineage = {row[0]: row[3] for row in tree}
     for paper in papers:
         for category_id in paper.categories:
             if category_id in counts:
@@ -37,10 +89,10 @@ def category_counts(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, Ca
 
 
 #: What ``litmap stats`` counts as missing, and how each is tested.
-MISSING_CHECKS: dict[str, Callable[[Paper], bool]] = {
+MISSING_CHECKS: dict[str, Callable[[Facts], bool]] = {
     "authors": lambda p: not p.authors,
     "year": lambda p: p.year is None,
-    "doi_or_arxiv": lambda p: not p.doi and not p.arxiv,
+    "doi_or_arxiv": lambda p: not p.doi_or_arxiv,
     "abstract": lambda p: not p.abstract,
 }
 
@@ -101,7 +153,7 @@ def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0].lower(), item[0]))
 
 
-def tag_counts(papers: Iterable[Paper]) -> list[tuple[str, int]]:
+def tag_counts(papers: Iterable[Filed]) -> list[tuple[str, int]]:
     """Every tag in use with the number of papers carrying it, most used first."""
     counts = Counter(tag for paper in papers for tag in unique_tags(paper.tags))
     spelled: Counter[str] = Counter()
@@ -112,13 +164,14 @@ def tag_counts(papers: Iterable[Paper]) -> list[tuple[str, int]]:
     return ranked(spelled)
 
 
-def library_stats(papers: Iterable[Paper], taxonomy: Taxonomy) -> LibraryStats:
-    """Counts per category, year, tag and venue, and which papers lack key metadata."""
+def library_stats(papers: Iterable[Facts], tree: list[TreeRow]) -> LibraryStats:
+    """Counts per category, year, tag and venue, and which papers lack key metadata (papers by key;
+    ``tree``: the categories, :meth:`~litmap.taxonomy.Taxonomy.tree_rows`)."""
     papers = list(papers)
-    counts = category_counts(papers, taxonomy)
+    counts = counts_in_tree(papers, tree)
     rows = [
-        CategoryRow(c.id, c.title, c.parent, taxonomy.depth(c.id), counts[c.id].direct, counts[c.id].subtree)
-        for c in taxonomy
+        CategoryRow(cid, title, parent, len(lineage) - 1, counts[cid].direct, counts[cid].subtree)
+        for cid, title, parent, lineage in tree
     ]
     years = Counter(p.year for p in papers if p.year is not None)
     venues = Counter(p.venue for p in papers if p.venue)
@@ -133,3 +186,9 @@ def library_stats(papers: Iterable[Paper], taxonomy: Taxonomy) -> LibraryStats:
         no_venue=sum(1 for p in papers if not p.venue),
         missing={name: [p.key for p in papers if lacks(p)] for name, lacks in MISSING_CHECKS.items()},
     )
+
+
+def facts_by_key(facts: Iterable[Facts]) -> list[Facts]:
+    """Papers' facts (in file order) by key, sorted: of two files holding one key the later counts,
+    as when the library reads its papers."""
+    return sorted({f.key: f for f in facts}.values(), key=lambda f: f.key)

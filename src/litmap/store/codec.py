@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from litmap.errors import InvalidFile
-from litmap.models import TRAILING_FIELDS, Category, Paper, first_problem
+from litmap.models import Category, Paper, first_problem
+from litmap.store.toml_write import record_to_toml, render_record, text_item
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+)(?:, column (\d+))?\)")
@@ -110,59 +111,6 @@ def categories_from_toml(text: str, path: str) -> list[Category]:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _text_item(value: str) -> Any:
-    """A multi-line string item: literal when the text allows it (backslashes stay readable)."""
-    import tomlkit
-    from tomlkit.items import String, StringType, Trivia
-
-    if "'''" in value or re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
-        return tomlkit.string(value, multiline=True)
-    return String(StringType.MLL, value, "\n" + value + "\n", Trivia())
-
-
-def _item(name: str, value: Any) -> Any:
-    import tomlkit
-
-    if isinstance(value, dict):  # provenance: an inline table (a table would have to come last)
-        table = tomlkit.inline_table()
-        for key, entry in value.items():
-            table[key] = _item(key, entry) if isinstance(entry, dict) else entry
-        return table
-
-    if name == "authors" or (name == "aliases" and len(value) > 3):
-        array = tomlkit.array()
-        for entry in value:
-            if isinstance(entry, dict):
-                table = tomlkit.inline_table()
-                table.update(entry)
-                array.append(table)
-            else:
-                array.append(entry)
-        array.multiline(len(value) > 1)
-        return array
-    if isinstance(value, str) and ("\n" in value or name in ("abstract", "description")):
-        return _text_item(value)
-    return tomlkit.item(value)
-
-
-def render_record(record: dict[str, Any]) -> str:
-    """Canonical TOML text for a record (fields in record order)."""
-    from litmap.store.toml_fast import render_fast
-
-    fast = render_fast(record)
-    return fast if fast is not None else render_record_tomlkit(record)
-
-
-def render_record_tomlkit(record: dict[str, Any]) -> str:
-    """:func:`render_record` through tomlkit: the reference ``toml_fast`` must match byte for byte."""
-    import tomlkit
-
-    doc = tomlkit.document()
-    for name, value in record.items():
-        doc[name] = _item(name, value)
-    return tomlkit.dumps(doc)
-
-
 def paper_to_toml(paper: Paper, previous: str | None = None) -> str:
     """TOML text for ``paper``.
 
@@ -176,32 +124,7 @@ def paper_to_toml(paper: Paper, previous: str | None = None) -> str:
         old_record = paper_from_toml(previous, "<previous>").to_record()
     except InvalidFile:
         return render_record(record)
-    if old_record == record:
-        return previous
-    if previous == render_record(old_record):
-        return render_record(record)
-    return _update_in_place(previous, old_record, record)
-
-
-def _update_in_place(previous: str, old: dict[str, Any], new: dict[str, Any]) -> str:
-    import tomlkit
-
-    doc = tomlkit.parse(previous)
-    for name in list(doc.keys()):
-        if name not in new:
-            del doc[name]
-    added = [name for name in new if name not in doc and name not in TRAILING_FIELDS]
-    trailing = {name: doc[name] for name in TRAILING_FIELDS if name in doc} if added else {}
-    for name in trailing:  # new fields go before the abstract, which stays last
-        del doc[name]
-    for name, value in new.items():
-        if name in trailing:
-            continue
-        if name not in old or old[name] != value or name not in doc:
-            doc[name] = _item(name, value)
-    for name, item in trailing.items():
-        doc[name] = item if old.get(name) == new.get(name) else _item(name, new[name])
-    return tomlkit.dumps(doc)
+    return record_to_toml(record, previous, old_record)
 
 
 _CATEGORIES_LINE = re.compile(r"^categories[ \t]*=[ \t]*(\[[^\]\n]*\])", re.MULTILINE)
@@ -289,7 +212,7 @@ def categories_to_toml(categories: list[Category], previous: str | None = None) 
             continue
         table = tomlkit.table()
         for name, value in record.items():
-            table[name] = _text_item(value) if name == "description" else value
+            table[name] = text_item(value) if name == "description" else value
         tables.append(table)
     if "category" in doc:
         del doc["category"]

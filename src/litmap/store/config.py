@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from litmap.keys import DEFAULT_PATTERN
 from litmap.store.codec import parse_toml, schema_error
 from litmap.store.layout import CONFIG_FILE as CONFIG_FILE
+from litmap.store.layout import DEFAULT_LIBRARY_NAME
 from litmap.store.user_config import USER_SETTINGS, user_setting
 
 DEFAULT_CONFIG = """\
@@ -33,7 +34,7 @@ class LibraryConfig(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    name: str = "litmap library"
+    name: str = DEFAULT_LIBRARY_NAME
     description: str | None = None
     citekey_pattern: str = DEFAULT_PATTERN
     sources: dict[str, Any] = {}

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from litmap.errors import InvalidFile, LitmapError
 from litmap.store.layout import PAPERS_DIR, STATE_DIR
@@ -202,15 +202,19 @@ class Changes:
     #: The paper each staged paper file's text holds (reading the text gives that paper), when known:
     #: the index takes it from here instead of parsing the file again.
     papers: dict[Path, Paper] = field(default_factory=dict)
+    #: Or the JSON record of that paper (:meth:`~litmap.models.Paper.to_json`), staged without a model.
+    records: dict[Path, dict[str, Any]] = field(default_factory=dict)
 
-    def write(self, path: Path, text: str, paper: Paper | None = None) -> None:
-        """Stage ``text`` as the new content of ``path`` (``paper``: the paper it holds, if known)."""
+    def write(self, path: Path, text: str, paper: Paper | None = None, record: dict[str, Any] | None = None) -> None:
+        """Stage ``text`` as the new content of ``path`` (``paper`` or its ``record``: what it holds, if known)."""
         self.deletes.discard(path)
         self.writes[path] = text
-        if paper is None:
-            self.papers.pop(path, None)
-        else:
+        self.papers.pop(path, None)
+        self.records.pop(path, None)
+        if paper is not None:
             self.papers[path] = paper
+        elif record is not None:
+            self.records[path] = record
 
     def create(self, path: Path, text: str, paper: Paper | None = None) -> None:
         """Stage a new file ``path``: the change fails rather than write over a file of that name."""
@@ -221,6 +225,7 @@ class Changes:
         """Stage the removal of ``path``."""
         self.writes.pop(path, None)
         self.papers.pop(path, None)
+        self.records.pop(path, None)
         self.creates.discard(path)
         self.deletes.add(path)
 

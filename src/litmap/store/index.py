@@ -16,36 +16,36 @@ import contextlib
 import hashlib
 import json
 import os
-import re
-import sys
 import time
-import unicodedata
-import zlib
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litmap.store.files import content_digest, read_text, read_text_digest, recover
+from litmap.store.entries import (
+    ENTRY_COLUMNS,
+    Entry,
+    fts_texts,
+    insert_labels,
+    read_all_entries,
+    vocabulary,
+)
+from litmap.store.files import content_digest, read_text, recover
+from litmap.store.freshness import RACY_NS, Scan, Sums, scan_papers, stat_signature
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from litmap.models import Paper
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
 COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
-#: A file modified this close to an index update is re-read next time (mtime granularity, as git's "racy" files).
-RACY_NS = 1_000_000_000
-_TOKEN = re.compile(r"[^\W_]+")
-_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+#: At most this many files stored as not yet trusted are confirmed without comparing every row.
+CONFIRM_MAX = 1000
 _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 _SCHEMA = f"""
@@ -65,10 +65,14 @@ CREATE TABLE papers(
     added TEXT,
     sort_author TEXT,
     categories TEXT,
+    venue TEXT,
+    tags TEXT,
+    has INTEGER,
     record TEXT
 );
 CREATE INDEX papers_year ON papers(year);
 CREATE INDEX papers_broken ON papers(file) WHERE error IS NOT NULL;
+CREATE INDEX papers_distrusted ON papers(file) WHERE mtime_ns = -1;
 CREATE TABLE labels(paper INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX labels_value ON labels(kind, value);
 CREATE INDEX labels_paper ON labels(paper);
@@ -87,6 +91,9 @@ class TaxonomyInfo:
 
     titles: dict[str, str]
     descendants: dict[str, list[str]]
+    #: :meth:`~litmap.taxonomy.Taxonomy.shown_paths` and :meth:`~litmap.taxonomy.Taxonomy.tree_rows`.
+    paths: dict[str, str]
+    tree: list[tuple[str, str, str | None, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -132,137 +139,6 @@ def existing_index(root: Path, read_only: bool = False) -> Path | None:
 def _cache_path(root: Path) -> Path:
     digest = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
     return user_cache_dir() / digest / INDEX_FILE
-
-
-# -- the cheap freshness check -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sums:
-    """An order-independent summary of a set of (name, mtime_ns, size): any change to the set alters it."""
-
-    count: int = 0
-    names: int = 0
-    mtimes: int = 0
-    sizes: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.count}:{self.names:x}:{self.mtimes:x}:{self.sizes:x}"
-
-    @classmethod
-    def parse(cls, text: str) -> Sums:
-        """The sums ``str()`` gave as ``text``; ValueError if it is not such a text."""
-        count, names, mtimes, sizes = text.split(":")
-        return cls(int(count), int(names, 16), int(mtimes, 16), int(sizes, 16))
-
-    def plus(self, name: str, mtime_ns: int, size: int, sign: int = 1) -> Sums:
-        """The sums with the file (name, mtime_ns, size) added (``sign`` -1: taken out)."""
-        return Sums(
-            self.count + sign,
-            self.names + sign * zlib.crc32(name.encode()),
-            self.mtimes + sign * mtime_ns,
-            self.sizes + sign * size,
-        )
-
-    def with_mtimes_replaced(self, old: Iterable[int], new: int) -> Sums:
-        """The sums had each mtime in ``old`` been ``new`` instead."""
-        old = list(old)
-        return Sums(self.count, self.names, self.mtimes - sum(old) + new * len(old), self.sizes)
-
-
-def fingerprint(states: Iterable[tuple[str, int, int]]) -> Sums:
-    """The :class:`Sums` of a set of (name, mtime_ns, size)."""
-    count = names = mtimes = sizes = 0
-    for name, mtime_ns, size in states:
-        count += 1
-        names += zlib.crc32(name.encode())
-        mtimes += mtime_ns
-        sizes += size
-    return Sums(count, names, mtimes, sizes)
-
-
-class Scan:
-    """What one stat of every paper file saw: names, mtimes and sizes (kept compact), and their sums."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self.mtimes = array("q")
-        self.sizes = array("q")
-        self.sums = Sums()
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def states(self) -> dict[str, tuple[int, int]]:
-        """``{file name: (mtime_ns, size)}``."""
-        return dict(zip(self.names, zip(self.mtimes, self.sizes, strict=True), strict=True))
-
-
-def scan_papers(papers_dir: Path) -> Scan:
-    """Stat every paper file; nothing is read. This is the whole cost of checking a fresh index.
-
-    It is kept tight for 100k files: stat by name relative to the open folder (no path walk per
-    file), plain sums, compact arrays rather than an object per file.
-    """
-    scan = Scan()
-    by_fd = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd  # not on Windows
-    try:
-        fd = os.open(papers_dir, os.O_RDONLY) if by_fd else -1
-    except OSError:
-        return scan
-    try:
-        try:
-            listing = os.listdir(fd if by_fd else papers_dir)
-        except OSError:
-            return scan
-        stat, crc32 = os.stat, zlib.crc32
-        keep, keep_mtime, keep_size = scan.names.append, scan.mtimes.append, scan.sizes.append
-        names = mtimes = sizes = 0
-        for name in listing:
-            if name.endswith(".toml") and name[0] != ".":
-                try:
-                    st = stat(name, dir_fd=fd) if by_fd else stat(os.path.join(papers_dir, name))
-                except OSError:
-                    continue
-                names += crc32(name.encode())  # the sums of fingerprint(), inline: this loop is hot
-                mtimes += st.st_mtime_ns
-                sizes += st.st_size
-                keep(name)
-                keep_mtime(st.st_mtime_ns)
-                keep_size(st.st_size)
-        scan.sums = Sums(len(scan.names), names, mtimes, sizes)
-        return scan
-    finally:
-        if by_fd:
-            os.close(fd)
-
-
-def _stat_signature(path: Path, now_ns: int) -> str:
-    """mtime and size of ``path``; a file modified just now gets a signature that never matches twice."""
-    try:
-        st = path.stat()
-    except OSError:
-        return "absent"
-    racy = f":racy{now_ns}" if st.st_mtime_ns >= now_ns - RACY_NS else ""
-    return f"{st.st_mtime_ns}:{st.st_size}{racy}"
-
-
-def words_of(text: str) -> list[str]:
-    """Lower-case words of ``text`` with accents removed (as the index's tokenizer splits them)."""
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _TOKEN.findall(text.lower())
-
-
-def compounds_joined(text: str) -> list[str]:
-    """The hyphenated compounds of ``text`` written as one word ("In-Context" -> "incontext"), so that
-    a search for the joined spelling finds them (the tokenizer splits them at the hyphen)."""
-    return ["".join(words_of(compound)) for compound in _COMPOUND.findall(text)]
-
-
-def vocabulary(texts: Iterable[str]) -> set[str]:
-    """The words of ``texts`` that typo correction may offer: no numbers, no citekeys."""
-    return {word for word in words_of(" ".join(texts)) if word.isalpha()}
 
 
 # -- the index -----------------------------------------------------------------------------------
@@ -343,7 +219,7 @@ class Index:
         started = time.time_ns()
         scan = scan_papers(papers_dir)
         current = str(scan.sums)
-        taxonomy_sig = _stat_signature(self.root / TAXONOMY_FILE, started)
+        taxonomy_sig = stat_signature(self.root / TAXONOMY_FILE, started)
         meta = self._meta()
         if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
             return False
@@ -355,7 +231,9 @@ class Index:
                 return False
             if meta.get("taxonomy_file") != taxonomy_sig:
                 self._update_taxonomy(meta, taxonomy_sig)
-            distrusted = self._update_papers(papers_dir, scan, started)
+            distrusted = self._confirm_written(papers_dir, meta, scan, started)
+            if distrusted is None:
+                distrusted = self._update_papers(papers_dir, scan, started)
             self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
             # The index now holds the scan, except that files too fresh to trust hold mtime -1.
             held = scan.sums.with_mtimes_replaced(distrusted, -1)
@@ -382,6 +260,8 @@ class Index:
         info = {
             "titles": {c.id: c.title for c in taxonomy},
             "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
+            "paths": taxonomy.shown_paths(),
+            "tree": taxonomy.tree_rows(),
         }
         old_titles = json.loads(meta["taxonomy"])["titles"] if "taxonomy" in meta else None
         self._set_meta("taxonomy", json.dumps(info))
@@ -409,6 +289,39 @@ class Index:
 
         with collector_paused():
             return distrusted + self._read_papers(papers_dir, sorted(changed), started, stored)
+
+    def _confirm_written(self, papers_dir: Path, meta: dict[str, str], scan: Scan, started: int) -> list[int] | None:
+        """When the files differ from what the index holds only in the files stored as not yet
+        trusted (mtime -1: written by litmap itself, or read when too fresh), confirm those by their
+        digest without going through every row; the mtimes still too fresh to trust, or None when
+        something else changed (then every row is compared with the scan)."""
+        try:
+            expected = Sums.parse(meta["files"])
+        except (KeyError, ValueError):
+            return None
+        sql = "SELECT id, file, size, digest FROM papers INDEXED BY papers_distrusted WHERE mtime_ns = -1"
+        rows = self.db.execute(sql).fetchmany(CONFIRM_MAX + 1)
+        if not rows or len(rows) > CONFIRM_MAX:
+            return None
+        confirmed: list[tuple[int, int]] = []
+        distrusted: list[int] = []
+        for pid, name, size, digest in rows:
+            path = papers_dir / name
+            try:
+                st = os.stat(path)
+                if st.st_size != size or not digest or content_digest(path.read_bytes()) != digest:
+                    return None
+            except OSError:
+                return None
+            expected = expected.with_mtimes_replaced([-1], st.st_mtime_ns)
+            if st.st_mtime_ns >= started - RACY_NS:
+                distrusted.append(st.st_mtime_ns)
+            else:
+                confirmed.append((st.st_mtime_ns, pid))
+        if expected != scan.sums:
+            return None
+        self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
+        return distrusted
 
     def _confirm_unchanged(
         self,
@@ -451,7 +364,7 @@ class Index:
         titles = self.taxonomy().titles
         word_counts: Counter[str] = Counter()
         distrusted = []
-        entries = _read_entries(papers_dir, [name for name, _m, _s in changed], titles)
+        entries = read_all_entries(papers_dir, [name for name, _m, _s in changed], titles)
         for (name, mtime_ns, size), entry in zip(changed, entries, strict=True):
             if mtime_ns >= started - RACY_NS:
                 distrusted.append(mtime_ns)
@@ -528,8 +441,10 @@ class Index:
         """Category titles and subtrees, as of the last refresh."""
         if self._taxonomy is None:
             row = self.db.execute("SELECT value FROM meta WHERE name = 'taxonomy'").fetchone()
-            data = json.loads(row[0]) if row else {"titles": {}, "descendants": {}}
-            self._taxonomy = TaxonomyInfo(data["titles"], data["descendants"])
+            data = json.loads(row[0]) if row else {}
+            self._taxonomy = TaxonomyInfo(
+                data.get("titles", {}), data.get("descendants", {}), data.get("paths", {}), data.get("tree", [])
+            )
         return self._taxonomy
 
     def paper_count(self) -> int:
@@ -547,13 +462,27 @@ class Index:
         for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
             yield json.loads(text)
 
-    def tag_spellings(self) -> dict[str, str]:
-        """Each tag's casefolded form mapped to the first spelling the index holds (by file name)."""
-        sql = "SELECT l.value FROM labels l JOIN papers p ON p.id = l.paper WHERE l.kind = 't' ORDER BY p.file, l.rowid"
-        spellings: dict[str, str] = {}
-        for (value,) in self.db.execute(sql):
-            spellings.setdefault(str(value).casefold(), str(value))
-        return spellings
+    def tag_spellings(self, tags: Iterable[str]) -> dict[str, str]:
+        """The first spelling the index holds (by file name, then place in the file) of each of
+        ``tags`` some paper carries, by its casefolded form (tags compare case-insensitively)."""
+        wanted = {tag.casefold() for tag in tags}
+        values = [
+            str(value)
+            for (value,) in self.db.execute("SELECT DISTINCT value FROM labels WHERE kind = 't'")
+            if str(value).casefold() in wanted
+        ]
+        first: dict[str, tuple[tuple[str, int], str]] = {}
+        for start in range(0, len(values), 500):
+            part = values[start : start + 500]
+            sql = (
+                "SELECT l.value, p.file, l.rowid FROM labels l JOIN papers p ON p.id = l.paper"
+                f" WHERE l.kind = 't' AND l.value IN ({', '.join('?' * len(part))})"
+            )
+            for value, name, rowid in self.db.execute(sql, part):
+                folded = str(value).casefold()
+                if folded not in first or (name, rowid) < first[folded][0]:
+                    first[folded] = ((name, rowid), str(value))
+        return {folded: spelling for folded, (_where, spelling) in first.items()}
 
     def known_word(self, word: str) -> bool:
         """Whether ``word`` occurs in some paper's text."""
@@ -565,35 +494,6 @@ class Index:
         return self.db.execute(sql, (length - slack, length + slack)).fetchall()
 
 
-def record_text(record: dict[str, Any]) -> str:
-    """A record as the index stores it: exactly as ``--json`` prints it, so a listing copies it out unparsed."""
-    return json.dumps(record, ensure_ascii=False, indent=2)
-
-
-def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]:
-    """The text of each full-text column (:data:`COLUMNS`) for a paper record."""
-    authors = []
-    for author in record.get("authors", []):
-        if isinstance(author, dict):
-            authors.append(f"{author.get('given', '')} {author['family']}".strip())
-        else:
-            family, _, given = author.partition(", ")
-            authors.append(f"{given} {family}".strip())
-    identifiers = [record["key"], *record.get("aliases", []), record.get("arxiv", ""), record.get("doi", "")]
-    identifiers += compounds_joined(record["title"])
-    categories = [_category_text(c, titles.get(c)) for c in record.get("categories", [])]
-    return (
-        " ".join(i for i in identifiers if i),
-        record["title"],
-        "; ".join(authors),
-        " ".join(record.get("tags", [])),
-        "; ".join(categories),
-        record.get("venue", ""),
-        record.get("abstract", ""),
-        record.get("note", ""),
-    )
-
-
 def schema_tag() -> str:
     """The index format and the code that shapes its records (the model and the TOML codec).
 
@@ -601,7 +501,7 @@ def schema_tag() -> str:
     """
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parts = [SCHEMA_VERSION]
-    for name in ("models.py", os.path.join("store", "codec.py")):
+    for name in ("models.py", "records.py", os.path.join("store", "codec.py")):
         try:
             st = os.stat(os.path.join(package, name))
             parts.append(f"{st.st_mtime_ns}:{st.st_size}")
@@ -624,131 +524,6 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
         db.execute("ROLLBACK")
         raise
     return db
-
-
-#: From this many files to read, they are parsed by a pool of processes (one per core).
-PARALLEL_MIN = 4000
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A paper as the index stores it: its JSON record, filter columns, full-text columns and words."""
-
-    key: str
-    year: int | None
-    type: str
-    first_author: str
-    title: str
-    added: str | None
-    sort_author: str
-    categories: list[str]
-    record: str
-    labels: list[tuple[str, str]]
-    texts: tuple[str, ...]
-    words: set[str]
-    #: :func:`~litmap.store.files.content_digest` of the file's bytes.
-    digest: str | None = None
-
-    def columns(self) -> tuple[Any, ...]:
-        """The values of :data:`ENTRY_COLUMNS` for this entry."""
-        return (
-            self.digest,
-            self.key,
-            self.year,
-            self.type,
-            self.first_author,
-            self.title,
-            self.added,
-            self.sort_author,
-            " ".join(self.categories),
-            self.record,
-        )
-
-
-#: The columns of ``papers`` an :class:`Entry` fills, in the order of :meth:`Entry.columns`.
-ENTRY_COLUMNS = (
-    "digest",
-    "key",
-    "year",
-    "type",
-    "first_author",
-    "title",
-    "added",
-    "sort_author",
-    "categories",
-    "record",
-)
-
-
-def insert_labels(db: sqlite3.Connection, pid: int | None, entry: Entry) -> None:
-    """The category and tag rows of the paper ``pid``."""
-    db.executemany("INSERT INTO labels(paper, kind, value) VALUES (?, ?, ?)", [(pid, k, v) for k, v in entry.labels])
-
-
-def entry_of(paper: Paper, titles: dict[str, str], digest: str | None) -> Entry:
-    """The index entry of ``paper`` (read from a file whose bytes have ``digest``)."""
-    record = paper.to_json()
-    texts = fts_texts(record, titles)
-    labels = [("c", c) for c in paper.categories] + [("t", t) for t in paper.tags]
-    return Entry(
-        paper.key,
-        paper.year,
-        paper.type,
-        paper.first_author,
-        paper.title,
-        record.get("added"),
-        paper.authors[0].family if paper.authors else "",
-        paper.categories,
-        record_text(record),
-        labels,
-        texts,
-        vocabulary(texts),
-        digest,
-    )
-
-
-def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> list[Entry | str]:
-    """Read and prepare paper files: an Entry each, or the error a user would see for a broken one."""
-    from litmap.errors import InvalidFile
-    from litmap.store.codec import paper_from_toml
-
-    out: list[Entry | str] = []
-    for name in names:
-        path = papers_dir / name
-        try:
-            text, digest = read_text_digest(path)
-            paper = paper_from_toml(text, str(path))
-        except InvalidFile as exc:
-            out.append(str(exc))
-            continue
-        out.append(entry_of(paper, titles, digest))
-    return out
-
-
-def _read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> Iterator[Entry | str]:
-    """:func:`read_entries` of every name, in order; on a big rebuild, by one process per core."""
-    workers = min(os.cpu_count() or 1, 8)
-    # Forked workers only read files: they never touch the SQLite connection this process holds
-    # (and leave through os._exit, so they do not even close it). Elsewhere than Linux fork is not
-    # safe to rely on, and spawn would re-run the user's __main__: there, one process reads.
-    if len(names) < PARALLEL_MIN or workers < 2 or sys.platform != "linux":
-        yield from read_entries(papers_dir, names, titles)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [names[i : i + 500] for i in range(0, len(names), 500)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for part in pool.map(read_entries, [papers_dir] * len(chunks), chunks, [titles] * len(chunks)):
-            yield from part
-
-
-def _category_text(category_id: str, title: str | None) -> str:
-    """A category's title, and its id too when that says something else (no word counted twice)."""
-    if title is None:
-        return category_id
-    slug = "-".join(words_of(title))
-    return title if slug == category_id else f"{title} {category_id}"
 
 
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
@@ -774,45 +549,3 @@ def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
-
-
-# -- for other commands: papers through the index ------------------------------------------------
-
-
-def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
-    """Every paper of the library at ``root`` read through its index, or None to read the files instead.
-
-    Only an index that already exists is used (brought up to date first: only changed files are
-    parsed). None when there is none, it cannot be used, or some paper file is broken (reading
-    the files then raises the same error the user would otherwise see).
-    """
-    import sqlite3
-
-    from litmap.errors import LitmapError
-    from litmap.models import Paper
-
-    if existing_index(root, read_only) is None:
-        return None
-    try:
-        with Index.open(root, read_only, timeout=2.0) as index:
-            if index.broken_files():
-                return None
-            authors: dict[Any, Any] = {}
-            return [Paper.from_index(record, authors) for record in index.records()]
-    except (IndexUnavailable, sqlite3.Error, LitmapError):
-        return None
-
-
-def indexed_tag_spellings(root: Path, read_only: bool = False) -> dict[str, str] | None:
-    """:meth:`Index.tag_spellings` of the library at ``root``, brought up to date; None without a usable index."""
-    import sqlite3
-
-    from litmap.errors import LitmapError
-
-    if existing_index(root, read_only) is None:
-        return None
-    try:
-        with Index.open(root, read_only, timeout=2.0) as index:
-            return index.tag_spellings()
-    except (IndexUnavailable, sqlite3.Error, LitmapError):
-        return None

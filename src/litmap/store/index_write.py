@@ -18,27 +18,17 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litmap.errors import InvalidFile, LitmapError
-from litmap.models import Paper
+from litmap.store.entries import ENTRY_COLUMNS, Entry, entry_of, entry_of_record, fts_texts, insert_labels, vocabulary
 from litmap.store.files import Changes, content_digest
-from litmap.store.index import (
-    _INSERT_FTS,
-    ENTRY_COLUMNS,
-    Entry,
-    Index,
-    IndexUnavailable,
-    Sums,
-    _connect,
-    _stat_signature,
-    entry_of,
-    existing_index,
-    fts_texts,
-    insert_labels,
-    vocabulary,
-)
+from litmap.store.freshness import Sums, stat_signature
+from litmap.store.index import _INSERT_FTS, Index, IndexUnavailable, _connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
+
+if TYPE_CHECKING:
+    from litmap.models import Paper
 
 
 def record_change(root: Path, changes: Changes, read_only: bool = False) -> None:
@@ -86,7 +76,7 @@ def _apply(index: Index, changes: Changes) -> None:
         old_titles: dict[str, str] = json.loads(meta["taxonomy"])["titles"]
         taxonomy_path = root / TAXONOMY_FILE
         if taxonomy_path in changes.writes or taxonomy_path in changes.deletes:
-            signature = _stat_signature(taxonomy_path, time.time_ns())
+            signature = stat_signature(taxonomy_path, time.time_ns())
             index._update_taxonomy(meta, signature, frozenset(row[0] for row in stored.values()))
         titles = index.taxonomy().titles
         words: Counter[str] = Counter()
@@ -127,10 +117,12 @@ def _apply(index: Index, changes: Changes) -> None:
 
 def _entry(changes: Changes, path: Path, titles: dict[str, str]) -> Entry | str:
     """The index entry of a staged paper file (its staged paper, else its text parsed), or its error."""
-    from litmap.store.codec import paper_from_toml
-
     text = changes.writes[path]
     digest = content_digest(text.encode("utf-8"))
+    if path in changes.records:
+        return entry_of_record(changes.records[path], titles, digest)
+    from litmap.store.codec import paper_from_toml
+
     try:
         paper = changes.papers.get(path) or paper_from_toml(text, str(path))
     except InvalidFile as error:
@@ -194,6 +186,8 @@ def rows_in_categories(
                 "SELECT file, digest, record FROM papers WHERE record IS NOT NULL AND id IN"
                 f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))"
             )
+            from litmap.models import Paper
+
             authors: dict[Any, Any] = {}
             return [
                 (name, digest, Paper.from_index(json.loads(record), authors))

@@ -14,3 +14,5 @@ TAXONOMY_FILE = "taxonomy.toml"
 PAPERS_DIR = "papers"
 DISTINCT_FILE = "distinct.toml"
 STATE_DIR = ".litmap"
+#: The name of a library whose ``litmap.toml`` gives none.
+DEFAULT_LIBRARY_NAME = "litmap library"

@@ -9,6 +9,7 @@ from pathlib import Path
 from litmap.collector import collector_paused
 from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
 from litmap.models import Category, Paper
+from litmap.records import file_key
 from litmap.store import files
 from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
 from litmap.store.config import LibraryConfig, config_from_toml
@@ -92,7 +93,7 @@ class Library:
         parsed), else file by file.
         """
         if self._papers is None:
-            from litmap.store.index import load_papers
+            from litmap.store.index_read import load_papers
 
             loaded = {}
             broken: list[InvalidFile] = []
@@ -115,9 +116,10 @@ class Library:
         """``tags`` spelled as the library already spells them (see :func:`litmap.models.spelled_as_in`),
         read from the index when there is one, so a one-paper tag does not load every paper."""
         from litmap.models import spelled_as_in, unique_tags
-        from litmap.store.index import indexed_tag_spellings
+        from litmap.store.index_read import indexed_tag_spellings
 
-        spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only)
+        tags = list(tags)
+        spellings = None if self._papers is not None else indexed_tag_spellings(self.root, self.read_only, tags)
         if spellings is None:
             return spelled_as_in(self.papers(), tags)
         return unique_tags(spellings.get(tag.casefold(), tag) for tag in tags)
@@ -145,7 +147,7 @@ class Library:
 
     def get(self, key: str) -> Paper:
         """The paper ``key`` (an alias left by a merge resolves too); UnknownKey otherwise."""
-        path = self.paper_path(key) if _safe_key(key) else None
+        path = self.paper_path(key) if file_key(key) else None
         if path is not None and path.is_file():
             return self.load_paper_file(path)
         for paper in self.papers():
@@ -286,9 +288,3 @@ class Library:
         self._papers = None
         self._broken = []
         self._taxonomy = None
-
-
-def _safe_key(key: str) -> bool:
-    from litmap.models import CITEKEY_RE
-
-    return bool(CITEKEY_RE.match(key)) and ".." not in key

@@ -12,7 +12,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
+from litmap.store.layout import CONFIG_FILE, DEFAULT_LIBRARY_NAME, PAPERS_DIR, TAXONOMY_FILE
 
 
 def paper_keys(root: Path, prefix: str = "") -> list[str]:
@@ -68,3 +68,25 @@ def category_titles(root: Path, prefix: str = "") -> list[tuple[str, str]]:
             if ident.startswith(prefix):
                 found.append((ident, title))
     return found
+
+
+def library_name(root: Path) -> str | None:
+    """The library's name from ``litmap.toml``, read without the settings model when the file is
+    plainly valid; None when only :class:`~litmap.store.config.LibraryConfig` can say (it then
+    names the problem)."""
+    import tomllib
+
+    from litmap.keys import DEFAULT_PATTERN
+
+    try:
+        data = tomllib.loads((Path(root) / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    name = data.get("name", DEFAULT_LIBRARY_NAME)
+    plain = (
+        isinstance(name, str)
+        and isinstance(data.get("description", ""), str)
+        and data.get("citekey_pattern", DEFAULT_PATTERN) == DEFAULT_PATTERN
+        and all(isinstance(data.get(table, {}), dict) for table in ("sources", "export"))
+    )
+    return name if plain else None

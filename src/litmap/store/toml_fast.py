@@ -1,4 +1,4 @@
-"""A fast writer for paper records, byte-identical to the tomlkit rendering of ``codec.render_record``.
+"""A fast writer for paper records, byte-identical to the tomlkit rendering of ``toml_write.render_record``.
 
 tomlkit builds a document model for every file, which costs about 0.3 ms a paper: most of a
 10k-entry import. Records hold only strings, integers, dates and lists of strings (or of author
