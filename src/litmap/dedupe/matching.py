@@ -105,8 +105,13 @@ def author_key(author: Author) -> tuple[str, str]:
     The surname is the last word of the family name (``van der Maaten`` -> maaten; a name written
     without a comma, ``Christopher Olah``, gives olah); the initial is '' when no given name is known.
     """
-    surname, first_word = _surname(author.family)
-    initial = _initial(author.given) if author.given else first_word
+    return _author_key(author.family, author.given)
+
+
+@lru_cache(maxsize=65536)  # a library names the same people again and again
+def _author_key(family: str, given: str) -> tuple[str, str]:
+    surname, first_word = _surname(family)
+    initial = _initial(given) if given else first_word
     return (surname, initial)
 
 
@@ -194,7 +199,7 @@ def features(paper: Paper) -> Features:
         locator=(
             _locator_part(paper.volume),
             _locator_part(paper.extra.get("number") or paper.extra.get("issue")),
-            fold_text(re.split(r"[-–—]", paper.pages or "")[0]).replace(" ", "") or None,
+            (fold_text(re.split(r"[-–—]", paper.pages)[0]).replace(" ", "") or None) if paper.pages else None,
             _locator_part(paper.extra.get("edition")),
         ),
     )
@@ -209,7 +214,7 @@ _LOCATOR_WORDS = frozenset("vol volume no number part pt ed edition".split())
 def _locator_part(value: str | None) -> str | None:
     """A volume, number, page or edition as compared: its first number (``Vol. 100`` -> 100,
     ``2nd`` -> 2, ``Second`` -> 2, ``II`` -> ii), else its folded text; None when empty."""
-    text = fold_text(value or "").strip()
+    text = fold_text(value).strip() if value else ""
     if not text:
         return None
     for word, digit in _ORDINALS.items():
@@ -266,6 +271,9 @@ def _same_author_lists(one: tuple[tuple[str, str], ...], other: tuple[tuple[str,
 
 
 def _contradicted(new: Features, old: Features) -> bool:
+    # The cheap tests first: most candidate pairs of a large library fail on the years.
+    if new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP:
+        return True
     if new.arxiv and old.arxiv and new.arxiv != old.arxiv:
         return True
     if new.doi and old.doi and new.doi != old.doi:
@@ -273,9 +281,9 @@ def _contradicted(new: Features, old: Features) -> bool:
     if new.numbers != old.numbers:
         return True
     # Different volume, number, first page or edition: two works (volume I and II, an erratum), not one.
-    if any(a is not None and b is not None and a != b for a, b in zip(new.locator, old.locator, strict=True)):
-        return True
-    return new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP
+    return new.locator != old.locator and any(
+        a is not None and b is not None and a != b for a, b in zip(new.locator, old.locator, strict=True)
+    )
 
 
 def _confirmation(new: Features, old: Features, agreement: float | None) -> str:
