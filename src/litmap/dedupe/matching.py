@@ -536,8 +536,9 @@ class Matcher:
     def _neighbour_pairs(self) -> Iterator[tuple[int, int]]:
         """Pairs of records within :data:`WINDOW` of each other in some sorted order whose titles are
         close (either ratio of :func:`title_similarity` reaches the threshold)."""
+        import operator
         from functools import partial
-        from itertools import compress
+        from itertools import chain, compress
 
         from rapidfuzz.fuzz import ratio
 
@@ -546,11 +547,17 @@ class Matcher:
         words = _word_codes(texts)
         for key in self._sort_keys():
             order = sorted(range(len(texts)), key=key.__getitem__)
-            for values in ([texts[i] for i in order], [words[i] for i in order]):
-                for step in range(1, WINDOW + 1):
-                    for position in compress(range(len(values) - step), map(close, values, values[step:])):
-                        one, other = order[position], order[position + step]
-                        yield (one, other) if one < other else (other, one)
+            by_text, by_words = [texts[i] for i in order], [words[i] for i in order]
+            for step in range(1, WINDOW + 1):
+                text_close = list(map(close, by_text, by_text[step:]))
+                # The word-level ratio only where the character-level one did not already pass.
+                others = list(compress(range(len(text_close)), map(operator.not_, text_close)))
+                word_close = map(
+                    close, map(by_words.__getitem__, others), map(by_words.__getitem__, map(step.__add__, others))
+                )
+                for position in chain(compress(range(len(text_close)), text_close), compress(others, word_close)):
+                    one, other = order[position], order[position + step]
+                    yield (one, other) if one < other else (other, one)
 
 
 def _word_codes(texts: list[str]) -> list[str]:
