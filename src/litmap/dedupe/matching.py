@@ -488,8 +488,10 @@ class Matcher:
     def pairs(self) -> list[tuple[Paper, Match]]:
         """Every pair of indexed papers that are the same paper, as (paper, match naming the other)."""
         found: list[tuple[Paper, Match]] = []
-        for one, other in sorted(self._candidate_pairs()):
-            new, old = self._entries[one], self._entries[other]
+        size = len(self._entries)
+        # In (one, other) order: sorted as one number per pair, much faster than sorting the tuples.
+        for code in sorted(one * size + other for one, other in self._candidate_pairs()):
+            new, old = self._entries[code // size], self._entries[code % size]
             if self._distinct(new.paper, old.paper):
                 continue
             match = compare(new, old, self.threshold)
