@@ -251,7 +251,8 @@ def author_agreement(one: tuple[tuple[str, str], ...], other: tuple[tuple[str, s
     """
     if not one or not other:
         return None
-    small, large = (set(one), set(other)) if len(set(one)) <= len(set(other)) else (set(other), set(one))
+    one_set, other_set = set(one), set(other)
+    small, large = (one_set, other_set) if len(one_set) <= len(other_set) else (other_set, one_set)
     by_surname: dict[str, set[str]] = defaultdict(set)
     for surname, initial in large:
         by_surname[surname].add(initial)
