@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from litmap.formats.bibtex import BibtexOptions, entry_type, paper_to_bibtex, papers_to_bibtex
 from litmap.formats.latex_escape import escape, verbatim
-from litmap.formats.protect import ProtectedTerms
+from litmap.formats.protect import ProtectedTerms, needs_protection
 from litmap.models import Paper
 from litmap.store import Library
 
@@ -190,6 +192,37 @@ def protect(title: str, **settings: object) -> str:
 )
 def test_acronyms_and_mixed_case_words_are_protected_never_the_whole_title(title: str, expected: str) -> None:
     assert protect(title) == expected
+
+
+#: Characters where the word rules have edge cases: case, digits, "I", non-ASCII letters with and
+#: without case, title-case digraphs, a combining accent, braces and LaTeX specials (no math or macros).
+_TRICKY = st.text(alphabet=list("aAzZiI09 _-'.:{}&%#~^éÉßǅΣσ中²İıﬁ\u0301"), max_size=12)
+
+
+@given(_TRICKY)
+def test_protection_finds_the_words_checking_each_word_would(text: str) -> None:
+    """Only the words that may need protection are looked at: the pieces are those of checking every word."""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for word in re.finditer(r"[^\W_]+", text):
+        if needs_protection(word.group(0)):
+            pieces += [(text[position : word.start()], False), (word.group(0), True)]
+            position = word.end()
+    pieces.append((text[position:], False))
+    assert ProtectedTerms()._split_words(text) == [piece for piece in pieces if piece[0]]
+
+
+@given(_TRICKY)
+def test_a_title_without_math_or_macros_is_what_escaping_all_of_it_gives(title: str) -> None:
+    """Such a title skips the check that its braces pair up: escaped piece by piece it always gives what
+    escaping all of it (the fallback when they do not pair) gives, balanced braces or not."""
+    options = BibtexOptions(protected=ProtectedTerms(("Ab",)))
+    paper = Paper(key="k", title=title.strip() or "x", protected=["{A}z"])
+    pieces = options.protected.split(paper.title, tuple(paper.protected))
+    whole = "".join(
+        "{" + escape(p, keep_latex=False) + "}" if protect else escape(p, keep_latex=False) for p, protect in pieces
+    )
+    assert fields_of(paper_to_bibtex(paper, options))["title"] == "{" + whole + "}"
 
 
 def test_protected_terms_from_the_library_are_braced_as_whole_words() -> None:

@@ -105,8 +105,13 @@ def author_key(author: Author) -> tuple[str, str]:
     The surname is the last word of the family name (``van der Maaten`` -> maaten; a name written
     without a comma, ``Christopher Olah``, gives olah); the initial is '' when no given name is known.
     """
-    surname, first_word = _surname(author.family)
-    initial = _initial(author.given) if author.given else first_word
+    return _author_key(author.family, author.given)
+
+
+@lru_cache(maxsize=65536)  # a library names the same people again and again
+def _author_key(family: str, given: str) -> tuple[str, str]:
+    surname, first_word = _surname(family)
+    initial = _initial(given) if given else first_word
     return (surname, initial)
 
 
@@ -194,7 +199,7 @@ def features(paper: Paper) -> Features:
         locator=(
             _locator_part(paper.volume),
             _locator_part(paper.extra.get("number") or paper.extra.get("issue")),
-            fold_text(re.split(r"[-–—]", paper.pages or "")[0]).replace(" ", "") or None,
+            (fold_text(re.split(r"[-–—]", paper.pages)[0]).replace(" ", "") or None) if paper.pages else None,
             _locator_part(paper.extra.get("edition")),
         ),
     )
@@ -209,7 +214,7 @@ _LOCATOR_WORDS = frozenset("vol volume no number part pt ed edition".split())
 def _locator_part(value: str | None) -> str | None:
     """A volume, number, page or edition as compared: its first number (``Vol. 100`` -> 100,
     ``2nd`` -> 2, ``Second`` -> 2, ``II`` -> ii), else its folded text; None when empty."""
-    text = fold_text(value or "").strip()
+    text = fold_text(value).strip() if value else ""
     if not text:
         return None
     for word, digit in _ORDINALS.items():
@@ -246,7 +251,8 @@ def author_agreement(one: tuple[tuple[str, str], ...], other: tuple[tuple[str, s
     """
     if not one or not other:
         return None
-    small, large = (set(one), set(other)) if len(set(one)) <= len(set(other)) else (set(other), set(one))
+    one_set, other_set = set(one), set(other)
+    small, large = (one_set, other_set) if len(one_set) <= len(other_set) else (other_set, one_set)
     by_surname: dict[str, set[str]] = defaultdict(set)
     for surname, initial in large:
         by_surname[surname].add(initial)
@@ -266,6 +272,9 @@ def _same_author_lists(one: tuple[tuple[str, str], ...], other: tuple[tuple[str,
 
 
 def _contradicted(new: Features, old: Features) -> bool:
+    # The cheap tests first: most candidate pairs of a large library fail on the years.
+    if new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP:
+        return True
     if new.arxiv and old.arxiv and new.arxiv != old.arxiv:
         return True
     if new.doi and old.doi and new.doi != old.doi:
@@ -273,9 +282,9 @@ def _contradicted(new: Features, old: Features) -> bool:
     if new.numbers != old.numbers:
         return True
     # Different volume, number, first page or edition: two works (volume I and II, an erratum), not one.
-    if any(a is not None and b is not None and a != b for a, b in zip(new.locator, old.locator, strict=True)):
-        return True
-    return new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP
+    return new.locator != old.locator and any(
+        a is not None and b is not None and a != b for a, b in zip(new.locator, old.locator, strict=True)
+    )
 
 
 def _confirmation(new: Features, old: Features, agreement: float | None) -> str:
@@ -480,8 +489,10 @@ class Matcher:
     def pairs(self) -> list[tuple[Paper, Match]]:
         """Every pair of indexed papers that are the same paper, as (paper, match naming the other)."""
         found: list[tuple[Paper, Match]] = []
-        for one, other in sorted(self._candidate_pairs()):
-            new, old = self._entries[one], self._entries[other]
+        size = len(self._entries)
+        # In (one, other) order: sorted as one number per pair, much faster than sorting the tuples.
+        for code in sorted(one * size + other for one, other in self._candidate_pairs()):
+            new, old = self._entries[code // size], self._entries[code % size]
             if self._distinct(new.paper, old.paper):
                 continue
             match = compare(new, old, self.threshold)
@@ -528,8 +539,9 @@ class Matcher:
     def _neighbour_pairs(self) -> Iterator[tuple[int, int]]:
         """Pairs of records within :data:`WINDOW` of each other in some sorted order whose titles are
         close (either ratio of :func:`title_similarity` reaches the threshold)."""
+        import operator
         from functools import partial
-        from itertools import compress
+        from itertools import chain, compress
 
         from rapidfuzz.fuzz import ratio
 
@@ -538,11 +550,17 @@ class Matcher:
         words = _word_codes(texts)
         for key in self._sort_keys():
             order = sorted(range(len(texts)), key=key.__getitem__)
-            for values in ([texts[i] for i in order], [words[i] for i in order]):
-                for step in range(1, WINDOW + 1):
-                    for position in compress(range(len(values) - step), map(close, values, values[step:])):
-                        one, other = order[position], order[position + step]
-                        yield (one, other) if one < other else (other, one)
+            by_text, by_words = [texts[i] for i in order], [words[i] for i in order]
+            for step in range(1, WINDOW + 1):
+                text_close = list(map(close, by_text, by_text[step:]))
+                # The word-level ratio only where the character-level one did not already pass.
+                others = list(compress(range(len(text_close)), map(operator.not_, text_close)))
+                word_close = map(
+                    close, map(by_words.__getitem__, others), map(by_words.__getitem__, map(step.__add__, others))
+                )
+                for position in chain(compress(range(len(text_close)), text_close), compress(others, word_close)):
+                    one, other = order[position], order[position + step]
+                    yield (one, other) if one < other else (other, one)
 
 
 def _word_codes(texts: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ from litmap.formats import ExportContext
 from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VENUE_SOURCES, VERBATIM_FIELDS, bibtex_name
 from litmap.formats.latex_escape import balanced, escape, latex_balanced, verbatim
 from litmap.formats.protect import ProtectedTerms
-from litmap.models import MONTHS, Author, Paper, needs_title
+from litmap.models import MONTHS, Paper, needs_title
 from litmap.pages import page_range
 
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.
@@ -118,15 +118,21 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
     def text(value: str) -> str:
         return "{" + escape(value, options.ascii_only) + "}"
 
-    extra = {bibtex_name(name): value for name, value in paper.extra.items() if name not in _SKIPPED_EXTRAS}
-    untitled = extra.pop(UNTITLED, "") == "true" and not needs_title(paper.type)
+    extra = (
+        {bibtex_name(name): value for name, value in paper.extra.items() if name not in _SKIPPED_EXTRAS}
+        if paper.extra
+        else {}
+    )
+    untitled = bool(extra) and extra.pop(UNTITLED, "") == "true" and not needs_title(paper.type)
     out: list[tuple[str, str]] = []
     if paper.authors:
-        out.append(("author", "{" + " and ".join(_name(a, options.ascii_only) for a in paper.authors) + "}"))
+        ascii_only = options.ascii_only
+        names = [_name_text(a.family, a.given, ascii_only) for a in paper.authors]
+        out.append(("author", "{" + " and ".join(names) + "}"))
     if not untitled:  # an entry biblatex lets go without a title gets none (litmap made one up to show)
         out.append(("title", "{" + _title(paper, options) + "}"))
     # The venue goes in the type's container field, unless the entry brought it in a field of its own.
-    if paper.venue and container and not any(extra.get(name) == paper.venue for name in VENUE_SOURCES):
+    if paper.venue and container and not (extra and any(extra.get(name) == paper.venue for name in VENUE_SOURCES)):
         out.append((container, text(extra.pop(container, "") or paper.venue)))
     if "year" in extra:
         out.append(("year", text(extra.pop("year"))))
@@ -146,14 +152,15 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
     if paper.pages:
         out.append(("pages", text(page_range(paper.pages))))
     arxiv_fields = [] if "eprint" in extra else _arxiv_fields(paper)
-    taken = {name.lower() for name, _value in out + arxiv_fields}
-    if arxiv_fields:
-        taken |= set(_ARXIV_CLASS_FIELDS)
-    for name in sorted(extra):
-        if name in taken or (name == "doi" and paper.doi):
-            continue
-        value = extra[name]
-        out.append((name, _verbatim_value(value, options) if name in VERBATIM_FIELDS else text(value)))
+    if extra:
+        taken = {name.lower() for name, _value in out + arxiv_fields}
+        if arxiv_fields:
+            taken |= set(_ARXIV_CLASS_FIELDS)
+        for name in sorted(extra):
+            if name in taken or (name == "doi" and paper.doi):
+                continue
+            value = extra[name]
+            out.append((name, _verbatim_value(value, options) if name in VERBATIM_FIELDS else text(value)))
     if paper.doi:
         out.append(("doi", "{" + verbatim(paper.doi) + "}"))
     out.extend(arxiv_fields)
@@ -178,10 +185,9 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
     from litmap.formats.latex_text import latex_islands
 
     own = tuple(paper.protected)
+    has_latex = "$" in paper.title or "\\" in paper.title
     out: list[str] = []
-    for segment, is_latex in (
-        latex_islands(paper.title) if "$" in paper.title or "\\" in paper.title else [(paper.title, False)]
-    ):
+    for segment, is_latex in latex_islands(paper.title) if has_latex else [(paper.title, False)]:
         if is_latex:  # braced, so that a style's case change leaves math and macro names alone
             out.append(segment if segment.startswith("{") and balanced(segment[1:-1]) else "{" + segment + "}")
             continue
@@ -189,7 +195,8 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
             escaped = escape(piece, options.ascii_only)
             out.append("{" + escaped + "}" if protect else escaped)
     title = "".join(out)
-    if not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
+    # Without math or macros the pieces above are already what escaping all of it would give.
+    if has_latex and not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
         return "".join(
             "{" + escape(piece, options.ascii_only, keep_latex=False) + "}"
             if protect
@@ -199,13 +206,9 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
     return title
 
 
-def _name(author: Author, ascii_only: bool) -> str:
-    """``Family, Given``; an organisation, or a part with a comma or the word "and", braced whole."""
-    return _name_text(author.family, author.given, ascii_only)
-
-
 @lru_cache(maxsize=1 << 16)  # a library names the same people again and again
 def _name_text(family: str, given: str, ascii_only: bool) -> str:
+    """``Family, Given``; an organisation, or a part with a comma or the word "and", braced whole."""
     family = escape(family, ascii_only)
     if not given:
         return family if family == "others" else "{" + family + "}"

@@ -21,7 +21,10 @@ from typing import Any
 
 from litmap.errors import InvalidValue
 
-_WORD = re.compile(r"[^\W_]+")
+#: The words :func:`needs_protection` may accept: "I", or a word with something after its first
+#: character that is neither an ASCII lower-case letter nor a digit (a word it does not match cannot
+#: need protection, so only these are checked one by one).
+_CANDIDATE = re.compile(r"(?<![^\W_])(?:[^\W_](?=[^\W_]*?[^\W\d_a-z])[^\W_]*|I(?![^\W_]))")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class ProtectedTerms:
         ``own`` are a paper's braced forms (``{A}rabic``): their unbraced text is cut as they brace it.
         """
         forms = {plain_form(form): form for form in own if plain_form(form)}
-        terms = tuple(sorted({*self.terms, *forms}, key=lambda t: (-len(t), t)))
+        terms = _longest_first(self.terms + tuple(forms))
         pieces: list[tuple[str, bool]] = []
         position = 0
         for match in _compile_terms(terms).finditer(text) if terms else ():
@@ -65,7 +68,7 @@ class ProtectedTerms:
             return [(text, False)] if text else []
         pieces: list[tuple[str, bool]] = []
         position = 0
-        for match in _WORD.finditer(text):
+        for match in _CANDIDATE.finditer(text):
             if needs_protection(match.group(0)):
                 pieces.append((text[position : match.start()], False))
                 pieces.append((match.group(0), True))
@@ -95,6 +98,12 @@ def needs_protection(word: str) -> bool:
     if rest.islower():  # the common case, decided in C: cased letters, none of them upper case
         return False
     return word == "I" or any(c.isupper() for c in rest)
+
+
+@lru_cache(maxsize=1024)
+def _longest_first(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """``terms`` without repeats, longest first (then alphabetically): the order the pattern tries them."""
+    return tuple(sorted(set(terms), key=lambda t: (-len(t), t)))
 
 
 @lru_cache(maxsize=1024)
