@@ -21,11 +21,16 @@ def dollars(text: str) -> str:
 
 def balanced(text: str) -> bool:
     """Whether every brace of ``text`` pairs up as BibTeX counts them (``\\{`` counts too)."""
+    if "{" not in text and "}" not in text:  # most text: no loop over its characters
+        return True
     depth = 0
     for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
     return depth == 0
 
 
