@@ -203,17 +203,18 @@ def features(paper: Paper) -> Features:
 _ORDINALS = {
     w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)
 }
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 _LOCATOR_WORDS = frozenset("vol volume no number part pt ed edition".split())
 
 
+@lru_cache(maxsize=4096)
 def _locator_part(value: str | None) -> str | None:
     """A volume, number, page or edition as compared: its first number (``Vol. 100`` -> 100,
     ``2nd`` -> 2, ``Second`` -> 2, ``II`` -> ii), else its folded text; None when empty."""
     text = fold_text(value or "").strip()
     if not text:
         return None
-    for word, digit in _ORDINALS.items():
-        text = re.sub(rf"\b{word}\b", digit, text)
+    text = _ORDINAL_WORD.sub(lambda word: _ORDINALS[word.group(1)], text)
     digits = re.search(r"[0-9]+", text)
     if digits:
         return digits.group(0).lstrip("0") or "0"
@@ -396,9 +397,9 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, paper: Paper) -> None:
-        """Index ``paper`` so later look-ups find it."""
-        entry = features(paper)
+    def add(self, paper: Paper, entry: Features | None = None) -> None:
+        """Index ``paper`` (whose :func:`features` are ``entry``, if known) so later look-ups find it."""
+        entry = entry or features(paper)
         index = len(self._entries)
         self._entries.append(entry)
         if entry.arxiv:
@@ -427,9 +428,9 @@ class Matcher:
         matches = self.find_all(candidate)
         return matches[0] if matches else None
 
-    def find_all(self, candidate: Paper) -> list[Match]:
-        """Every indexed paper ``candidate`` duplicates, surest first."""
-        entry = features(candidate)
+    def find_all(self, candidate: Paper, entry: Features | None = None) -> list[Match]:
+        """Every indexed paper ``candidate`` duplicates, surest first (``entry``: its :func:`features`, if known)."""
+        entry = entry or features(candidate)
         matches: list[Match] = []
         for index in self._candidates(entry):
             old = self._entries[index]

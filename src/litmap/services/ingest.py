@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from litmap.dedupe.matching import features
 from litmap.errors import Interrupted, InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags, validate_citekey
@@ -31,7 +32,7 @@ from litmap.store import Library
 from litmap.store.files import Changes, interrupts_held
 
 if TYPE_CHECKING:
-    from litmap.dedupe.matching import Match
+    from litmap.dedupe.matching import Features, Match
     from litmap.formats.bibtex_read import BibItem
 
 __all__ = ["ProgressHook", "Step"]
@@ -221,11 +222,11 @@ class _Admission:
             raise InvalidOption("tags", "{option}: a tag cannot be empty")
         self.tags = spelled_as_in(papers, [tag.strip() for tag in options.tags]) if options.tags else []
 
-    def _matches(self, paper: Paper) -> tuple[Match | None, list[Match]]:
-        """The known paper ``paper`` duplicates (if any), and those it may be another version of."""
+    def _matches(self, paper: Paper, entry: Features | None = None) -> tuple[Match | None, list[Match]]:
+        """The known paper ``paper`` (of features ``entry``) duplicates (if any), and those it may be a version of."""
         if self.options.force:
             return None, []
-        matches = self.matcher.find_all(paper)
+        matches = self.matcher.find_all(paper, entry)
         same = next((m for m in matches if m.kind != "version"), None)
         return same, [m for m in matches if m.kind == "version"] if same is None else []
 
@@ -241,7 +242,8 @@ class _Admission:
         papers (a preprint of a journal paper...) are added, naming them."""
         if candidate.paper is None:
             return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
-        match, versions = self._matches(candidate.paper)
+        entry = features(candidate.paper)
+        match, versions = self._matches(candidate.paper, entry)
         if match is not None:
             present = Outcome(
                 candidate.source, "present", existing=match.existing, reason=match.reason, score=match.score,
@@ -249,7 +251,7 @@ class _Admission:
             )  # fmt: skip
             return self._alias_duplicate(present, candidate)
         paper, notes = self._finish(candidate)
-        self.matcher.add(paper)
+        self.matcher.add(paper, dataclasses.replace(entry, paper=paper))  # a new key: the same features
         self.keys.claim(paper)
         self.new[paper.key] = paper
         return Outcome(
