@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from litmap.dedupe.blocks import Block
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
 from litmap.keys import STOPWORDS
 from litmap.models import Author, Paper
@@ -387,9 +388,9 @@ class Matcher:
         self._by_arxiv: dict[str, list[int]] = defaultdict(list)
         self._by_doi: dict[str, list[int]] = defaultdict(list)
         self._by_title: dict[str, list[int]] = defaultdict(list)
-        # word or first author -> (indexes, significant title words of each), for rapidfuzz.process
-        self._by_word: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
-        self._by_author: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+        # word or first author -> the papers whose title has it / who wrote first, for rapidfuzz.process
+        self._by_word: dict[str, Block] = defaultdict(Block)
+        self._by_author: dict[str, Block] = defaultdict(Block)
         self._blocked = 0
         for paper in papers:
             self.add(paper)
@@ -414,13 +415,9 @@ class Matcher:
             entry = self._entries[index]
             for word in set(entry.words):
                 if word not in STOPWORDS:
-                    block = self._by_word[word]
-                    block[0].append(index)
-                    block[1].append(entry.content)
+                    self._by_word[word].add(index, entry.content, entry.year)
             if entry.first_author:
-                block = self._by_author[entry.first_author]
-                block[0].append(index)
-                block[1].append(entry.content)
+                self._by_author[entry.first_author].add(index, entry.content, entry.year)
         self._blocked = len(self._entries)
 
     def find(self, candidate: Paper) -> Match | None:
@@ -446,10 +443,12 @@ class Matcher:
         return self.distinct is not None and self.distinct.contains(one, other)
 
     def _candidates(self, entry: Features) -> Iterator[int]:
-        """Indexes worth comparing with ``entry``: exact keys, then title-word and first-author blocks."""
-        from rapidfuzz import process
-        from rapidfuzz.fuzz import ratio
+        """Indexes worth comparing with ``entry``: exact keys, then title-word and first-author blocks.
 
+        A block's candidates are those whose title is near enough, surest first; it may leave out
+        papers more than :data:`MAX_YEAR_GAP` years apart (never a match but by identifier, which is
+        an exact key).
+        """
         self._index_blocks()
         seen: set[int] = set()
         exact = [
@@ -463,18 +462,17 @@ class Matcher:
                 yield index
         words = sorted(
             (w for w in set(entry.words) if w not in STOPWORDS and w in self._by_word),
-            key=lambda w: (len(self._by_word[w][0]), w),
+            key=lambda w: (len(self._by_word[w].indexes), w),
         )
         blocks = [self._by_word[w] for w in words[:3]]
         if entry.first_author in self._by_author:
             blocks.append(self._by_author[entry.first_author])
-        for indexes, contents in blocks:
-            for _choice, _score, position in process.extract(
-                entry.content, contents, scorer=ratio, score_cutoff=self.threshold - PREFILTER_SLACK, limit=None
-            ):
-                if indexes[position] not in seen:
-                    seen.add(indexes[position])
-                    yield indexes[position]
+        cutoff = self.threshold - PREFILTER_SLACK
+        for block in blocks:
+            for index in block.near_ones(entry.content, cutoff, entry.year, MAX_YEAR_GAP):
+                if index not in seen:
+                    seen.add(index)
+                    yield index
 
     # -- a whole library -----------------------------------------------------------------------
 
