@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litmap.collector import collector_paused
 from litmap.dedupe.matching import features
 from litmap.errors import Interrupted, InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
@@ -406,7 +407,7 @@ def import_bibtex(
     if options.key is not None and len(items) != 1:
         raise InvalidOption("key", f"{{option}} names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
-    with _admitting(library, options) as session:
+    with collector_paused(), _admitting(library, options) as session:  # papers, features, texts: no cycles
         session.keys.reserve(key for item in items for key in _keys_of(item))
         for done, item in enumerate(items, start=1):
             label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
