@@ -30,21 +30,28 @@ STOPWORDS = frozenset(
 )
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]")
+_WORD_BREAK = re.compile(r"[\s/]+")
+
+
 def ascii_slug(text: str) -> str:
     """Lower-case ASCII letters and digits of ``text`` (accents transliterated: Gödel -> godel)."""
-    from anyascii import anyascii
+    if not text.isascii():  # anyascii keeps ASCII as it is
+        from anyascii import anyascii
 
-    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+        text = anyascii(text)
+    return _NOT_SLUG.sub("", text.lower())
 
 
 def first_significant_word(title: str) -> str:
     """The first title word that is not a stop word, as an ASCII slug (``In-context`` -> incontext)."""
-    words = [ascii_slug(w) for w in re.split(r"[\s/]+", title)]
-    words = [w for w in words if w]
-    for word in words:
-        if word not in STOPWORDS:
-            return word
-    return words[0] if words else "untitled"
+    first = ""
+    for word in _WORD_BREAK.split(title):
+        slug = ascii_slug(word)
+        if slug and slug not in STOPWORDS:
+            return slug
+        first = first or slug
+    return first or "untitled"
 
 
 def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from litmap.dedupe.blocks import Block
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
 from litmap.keys import STOPWORDS
 from litmap.models import Author, Paper
@@ -208,17 +209,18 @@ def features(paper: Paper) -> Features:
 _ORDINALS = {
     w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)
 }
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b")
 _LOCATOR_WORDS = frozenset("vol volume no number part pt ed edition".split())
 
 
+@lru_cache(maxsize=4096)
 def _locator_part(value: str | None) -> str | None:
     """A volume, number, page or edition as compared: its first number (``Vol. 100`` -> 100,
     ``2nd`` -> 2, ``Second`` -> 2, ``II`` -> ii), else its folded text; None when empty."""
     text = fold_text(value).strip() if value else ""
     if not text:
         return None
-    for word, digit in _ORDINALS.items():
-        text = re.sub(rf"\b{word}\b", digit, text)
+    text = _ORDINAL_WORD.sub(lambda word: _ORDINALS[word.group(1)], text)
     digits = re.search(r"[0-9]+", text)
     if digits:
         return digits.group(0).lstrip("0") or "0"
@@ -395,9 +397,9 @@ class Matcher:
         self._by_arxiv: dict[str, list[int]] = defaultdict(list)
         self._by_doi: dict[str, list[int]] = defaultdict(list)
         self._by_title: dict[str, list[int]] = defaultdict(list)
-        # word or first author -> (indexes, significant title words of each), for rapidfuzz.process
-        self._by_word: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
-        self._by_author: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+        # word or first author -> the papers whose title has it / who wrote first, for rapidfuzz.process
+        self._by_word: dict[str, Block] = defaultdict(Block)
+        self._by_author: dict[str, Block] = defaultdict(Block)
         self._blocked = 0
         for paper in papers:
             self.add(paper)
@@ -405,9 +407,9 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, paper: Paper) -> None:
-        """Index ``paper`` so later look-ups find it."""
-        entry = features(paper)
+    def add(self, paper: Paper, entry: Features | None = None) -> None:
+        """Index ``paper`` (whose :func:`features` are ``entry``, if known) so later look-ups find it."""
+        entry = entry or features(paper)
         index = len(self._entries)
         self._entries.append(entry)
         if entry.arxiv:
@@ -422,13 +424,9 @@ class Matcher:
             entry = self._entries[index]
             for word in set(entry.words):
                 if word not in STOPWORDS:
-                    block = self._by_word[word]
-                    block[0].append(index)
-                    block[1].append(entry.content)
+                    self._by_word[word].add(index, entry.content, entry.year)
             if entry.first_author:
-                block = self._by_author[entry.first_author]
-                block[0].append(index)
-                block[1].append(entry.content)
+                self._by_author[entry.first_author].add(index, entry.content, entry.year)
         self._blocked = len(self._entries)
 
     def find(self, candidate: Paper) -> Match | None:
@@ -436,9 +434,9 @@ class Matcher:
         matches = self.find_all(candidate)
         return matches[0] if matches else None
 
-    def find_all(self, candidate: Paper) -> list[Match]:
-        """Every indexed paper ``candidate`` duplicates, surest first."""
-        entry = features(candidate)
+    def find_all(self, candidate: Paper, entry: Features | None = None) -> list[Match]:
+        """Every indexed paper ``candidate`` duplicates, surest first (``entry``: its :func:`features`, if known)."""
+        entry = entry or features(candidate)
         matches: list[Match] = []
         for index in self._candidates(entry):
             old = self._entries[index]
@@ -454,10 +452,12 @@ class Matcher:
         return self.distinct is not None and self.distinct.contains(one, other)
 
     def _candidates(self, entry: Features) -> Iterator[int]:
-        """Indexes worth comparing with ``entry``: exact keys, then title-word and first-author blocks."""
-        from rapidfuzz import process
-        from rapidfuzz.fuzz import ratio
+        """Indexes worth comparing with ``entry``: exact keys, then title-word and first-author blocks.
 
+        A block's candidates are those whose title is near enough, surest first; it may leave out
+        papers more than :data:`MAX_YEAR_GAP` years apart (never a match but by identifier, which is
+        an exact key).
+        """
         self._index_blocks()
         seen: set[int] = set()
         exact = [
@@ -471,18 +471,17 @@ class Matcher:
                 yield index
         words = sorted(
             (w for w in set(entry.words) if w not in STOPWORDS and w in self._by_word),
-            key=lambda w: (len(self._by_word[w][0]), w),
+            key=lambda w: (len(self._by_word[w].indexes), w),
         )
         blocks = [self._by_word[w] for w in words[:3]]
         if entry.first_author in self._by_author:
             blocks.append(self._by_author[entry.first_author])
-        for indexes, contents in blocks:
-            for _choice, _score, position in process.extract(
-                entry.content, contents, scorer=ratio, score_cutoff=self.threshold - PREFILTER_SLACK, limit=None
-            ):
-                if indexes[position] not in seen:
-                    seen.add(indexes[position])
-                    yield indexes[position]
+        cutoff = self.threshold - PREFILTER_SLACK
+        for block in blocks:
+            for index in block.near_ones(entry.content, cutoff, entry.year, MAX_YEAR_GAP):
+                if index not in seen:
+                    seen.add(index)
+                    yield index
 
     # -- a whole library -----------------------------------------------------------------------
 

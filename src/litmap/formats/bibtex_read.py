@@ -23,18 +23,15 @@ from typing import Any
 from litmap.dates import parse_released
 from litmap.formats.bibtex_comments import blank_comments
 from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VERBATIM_FIELDS
+from litmap.formats.bibtex_names import parse_names
+from litmap.formats.bibtex_values import ValueProblem, evaluate_value
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.formats.protect import ProtectedTerms, braced_form
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
 from litmap.keys import PLACEHOLDER_KEY
-from litmap.models import KNOWN_FIELDS, Author, Paper, entry_type_problem, first_problem, needs_title, parse_month
+from litmap.models import KNOWN_FIELDS, Paper, entry_type_problem, first_problem, needs_title, parse_month
 from litmap.pages import page_range as page_range_of
 
-#: BibTeX's predefined month macros.
-MONTH_MACROS = {
-    m[:3].lower(): m
-    for m in ("January February March April May June July August September October November December".split())
-}
 #: Fields naming the place a paper appeared, after the type's own container field (bibtex_fields).
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle")
 VENUE_FALLBACKS = {
@@ -54,7 +51,6 @@ NOT_INHERITED = frozenset(
     "note annote annotation ids crossref urldate pages isbn".split()
 )
 
-_MACRO_NAME = re.compile(r"^[^\s\"#%'(),={}]+$")
 _EXTRA_BAD_CHARS = re.compile(r"[^a-z0-9_\-]")
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]+|abs/)(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
@@ -62,6 +58,7 @@ _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _URL_ONLY = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _WORD_CHAR = re.compile(r"[^\W_]")
+_COMMAND_OR_GROUP = re.compile(r"[\\{]")
 
 
 @dataclass
@@ -106,77 +103,6 @@ class BibDocument:
     folded: list[Folded] = field(default_factory=list)
     #: (line, text) of what the reading noticed outside entries (a macro defined twice).
     notes: list[tuple[int, str]] = field(default_factory=list)
-
-
-class ValueProblem(ValueError):
-    """A field value that is not valid BibTeX."""
-
-
-# -- values ----------------------------------------------------------------------------------------
-
-
-def _split_concatenation(raw: str) -> list[str]:
-    """Top-level pieces of ``"a" # macro # {b}``."""
-    if "#" not in raw:
-        return [raw.strip()]
-    pieces: list[str] = []
-    depth = 0
-    in_quotes = False
-    current: list[str] = []
-    previous = ""
-    for char in raw:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0 and previous != "\\":
-            in_quotes = not in_quotes
-        elif char == "#" and depth == 0 and not in_quotes:
-            pieces.append("".join(current).strip())
-            current = []
-            previous = char
-            continue
-        current.append(char)
-        previous = char
-    pieces.append("".join(current).strip())
-    return pieces
-
-
-def _balanced_group(piece: str, opening: str, closing: str) -> bool:
-    """Whether ``piece`` is one group: its first character is closed by its last one."""
-    if len(piece) < 2 or piece[0] != opening or piece[-1] != closing:
-        return False
-    inner = piece[1:-1]
-    if "{" not in inner and "}" not in inner:
-        return True
-    depth = 0
-    for char in inner:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def evaluate_value(raw: str, macros: dict[str, str]) -> str:
-    """The text of a raw field value: braces or quotes removed, macros expanded, ``#`` joined."""
-    parts: list[str] = []
-    for piece in _split_concatenation(raw.strip()):
-        if _balanced_group(piece, "{", "}") or _balanced_group(piece, '"', '"'):
-            parts.append(piece[1:-1])
-        elif piece.isdigit():
-            parts.append(piece)
-        elif piece and _MACRO_NAME.match(piece):
-            name = piece.lower()
-            # An undefined macro is kept as its name: more useful than BibTeX's empty string.
-            parts.append(macros.get(name, MONTH_MACROS.get(name, piece)))
-        else:
-            shown = squash(piece)
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            raise ValueProblem(f"malformed value {shown!r} (a missing comma, brace or quote?)")
-    return "".join(parts)
 
 
 # -- reading the file ----------------------------------------------------------------------------
@@ -312,48 +238,6 @@ def _verbatim(value: str) -> str:
     return squash(text)
 
 
-def _decode_name_part(words: list[str]) -> str:
-    return latex_to_text(" ".join(words))
-
-
-def split_names(value: str) -> list[str]:
-    """The names of a BibTeX name list: split on ``and`` outside braces (any case)."""
-    names: list[str] = []
-    depth = 0
-    start = 0
-    words = re.finditer(r"\S+", value)
-    for word in words:
-        token = word.group(0)
-        if depth == 0 and token.lower() == "and":
-            names.append(value[start : word.start()])
-            start = word.end()
-        depth += token.count("{") - token.count("}")
-    names.append(value[start:])
-    return [squash(name) for name in names if name.strip()]
-
-
-def parse_names(value: str) -> list[Author]:
-    """BibTeX names (``"Müller, Jörg and van der Berg, Anna and {OpenAI}"``) as authors."""
-    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-
-    authors: list[Author] = []
-    for name in split_names(value):
-        try:
-            parts = parse_single_name_into_parts(name, strict=False)
-        except InvalidNameError:
-            authors.append(Author.parse(latex_to_text(name)))
-            continue
-        family = _decode_name_part(parts.von + parts.last)
-        if parts.jr:
-            family = f"{family}, {_decode_name_part(parts.jr)}"
-        given = _decode_name_part(parts.first)
-        if not family:
-            family, given = given, ""
-        if family:
-            authors.append(Author(family=family, given=given))
-    return authors
-
-
 def _extra_name(name: str) -> str:
     clean = _EXTRA_BAD_CHARS.sub("-", name.lower())
     if not clean[:1].isalpha():
@@ -454,14 +338,14 @@ def title_forms(raw: str) -> list[str]:
     and of math are not case protection.
     """
     forms: list[str] = []
+    if "{" not in raw:
+        return forms
     auto = ProtectedTerms()
     i = 0
-    while i < len(raw):
+    while (special := _COMMAND_OR_GROUP.search(raw, i)) is not None:
+        i = special.start()
         if raw[i] == "\\":
             i += 2
-            continue
-        if raw[i] != "{":
-            i += 1
             continue
         start = i
         while start > 0 and _WORD_CHAR.match(raw[start - 1]):

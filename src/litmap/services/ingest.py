@@ -16,175 +16,43 @@ import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
+from litmap.collector import collector_paused
+from litmap.dedupe.matching import features
 from litmap.errors import Interrupted, InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags, validate_citekey
 from litmap.services.citekeys import KeyBook
 from litmap.services.dedupe import library_matcher
+from litmap.services.ingest_outcome import (
+    Candidate,
+    FoldedParent,
+    IngestOptions,
+    IngestResult,
+    ManualEntry,
+    Outcome,
+)
 from litmap.services.progress import ProgressHook, Step, some_of
 from litmap.sources import Source, SourceContext, SourceSettings, SourceType, guess_source, source_type, source_types
 from litmap.store import Library
 from litmap.store.files import Changes, interrupts_held
 
 if TYPE_CHECKING:
-    from litmap.dedupe.matching import Match
+    from litmap.dedupe.matching import Features, Match
     from litmap.formats.bibtex_read import BibItem
 
-__all__ = ["ProgressHook", "Step"]
-
-Status = Literal["added", "present", "failed"]
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """What the user asked for besides the papers themselves."""
-
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    key: str | None = None
-    force: bool = False
-    keep_keys: bool = False
-    dry_run: bool = False
-    today: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one candidate (an id, a .bib entry, a hand-made record)."""
-
-    source: str
-    status: Status
-    paper: Paper | None = None
-    existing: Paper | None = None
-    reason: str = ""
-    score: float | None = None
-    line: int | None = None
-    #: Keys of the entry recorded as aliases of the paper it duplicates (an "added" paper lists its own).
-    aliases: tuple[str, ...] = ()
-    #: Keys of the entry that could not be kept, and why.
-    notes: tuple[str, ...] = ()
-    #: Papers an added one may be another version of (a preprint and its journal version...): (key, why).
-    versions: tuple[tuple[str, str], ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The outcome for ``--json``."""
-        data: dict[str, Any] = {"source": self.source}
-        if self.line is not None:
-            data["line"] = self.line
-        if self.paper is not None:
-            data |= {"key": self.paper.key, "title": self.paper.title}
-        if self.existing is not None:
-            data |= {"key": self.existing.key, "title": self.existing.title, "score": self.score}
-        if self.reason:
-            data["reason"] = self.reason
-        if self.aliases or (self.paper is not None and self.paper.aliases):
-            data["aliases"] = list(self.aliases or self.paper.aliases)  # type: ignore[union-attr]
-        if self.notes:
-            data["notes"] = list(self.notes)
-        if self.versions:
-            data["versions"] = [{"key": key, "reason": reason} for key, reason in self.versions]
-        return data
-
-
-@dataclass
-class IngestResult:
-    """Every outcome of a run, in the order the candidates were given."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-    #: A .bib import's crossref parents folded into their children (None: not a .bib import).
-    folded: list[FoldedParent] | None = None
-    #: What a .bib import noticed outside its entries ("@string X is defined again"), with the place.
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def containers(self) -> int:
-        """How many crossref parents were folded into their children."""
-        return len(self.folded or ())
-
-    def _with(self, status: Status) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def added(self) -> list[Outcome]:
-        """New papers (written unless this was a dry run)."""
-        return self._with("added")
-
-    @property
-    def present(self) -> list[Outcome]:
-        """Candidates the library (or an earlier candidate) already holds."""
-        return self._with("present")
-
-    @property
-    def failed(self) -> list[Outcome]:
-        """Candidates that could not become papers, with the reason."""
-        return self._with("failed")
-
-    def to_json(self) -> dict[str, Any]:
-        """The whole result for ``--json``."""
-        return {
-            "added": [o.to_json() for o in self.added],
-            "present": [o.to_json() for o in self.present],
-            "failed": [o.to_json() for o in self.failed],
-            "written": self.written,
-            "dry_run": self.dry_run,
-        } | self._file_json()
-
-    def _file_json(self) -> dict[str, Any]:
-        """A .bib import's account of every entry of the file: the folded parents, the total, notes."""
-        if self.folded is None:
-            return {}
-        folded = [f.to_json() for f in self.folded]
-        return {"folded": folded, "entries": len(self.outcomes) + len(folded), "notes": self.notes}
-
-
-@dataclass(frozen=True)
-class FoldedParent:
-    """A crossref parent of a .bib file, not imported: its fields went into the children's papers."""
-
-    source: str
-    line: int
-    key: str
-    #: The keys of the papers its children are in the library (added, or the ones they duplicate).
-    into: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """The parent for ``--json``."""
-        return {"source": self.source, "line": self.line, "key": self.key, "into": list(self.into)}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A paper to add (placeholder key), or the reason there is none."""
-
-    source: str
-    paper: Paper | None = None
-    error: str | None = None
-    line: int | None = None
-    original_key: str | None = None
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ManualEntry:
-    """A paper typed on the command line (``litmap add --title ... --author ...``)."""
-
-    title: str
-    authors: Sequence[str] = ()
-    year: str | None = None
-    venue: str | None = None
-    url: str | None = None
-    type: str | None = None
-    doi: str | None = None
-    arxiv: str | None = None
-    abstract: str | None = None
-    note: str | None = None
-
+__all__ = [
+    "Candidate",
+    "FoldedParent",
+    "IngestOptions",
+    "IngestResult",
+    "ManualEntry",
+    "Outcome",
+    "ProgressHook",
+    "Step",
+]
 
 #: An import writes its papers in parts: the first this big, each next twice as big, up to WRITE_PART.
 FIRST_WRITE_PART, WRITE_PART = 100, 2000
@@ -221,11 +89,11 @@ class _Admission:
             raise InvalidOption("tags", "{option}: a tag cannot be empty")
         self.tags = spelled_as_in(papers, [tag.strip() for tag in options.tags]) if options.tags else []
 
-    def _matches(self, paper: Paper) -> tuple[Match | None, list[Match]]:
-        """The known paper ``paper`` duplicates (if any), and those it may be another version of."""
+    def _matches(self, paper: Paper, entry: Features | None = None) -> tuple[Match | None, list[Match]]:
+        """The known paper ``paper`` (of features ``entry``) duplicates (if any), and those it may be a version of."""
         if self.options.force:
             return None, []
-        matches = self.matcher.find_all(paper)
+        matches = self.matcher.find_all(paper, entry)
         same = next((m for m in matches if m.kind != "version"), None)
         return same, [m for m in matches if m.kind == "version"] if same is None else []
 
@@ -241,7 +109,8 @@ class _Admission:
         papers (a preprint of a journal paper...) are added, naming them."""
         if candidate.paper is None:
             return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
-        match, versions = self._matches(candidate.paper)
+        entry = features(candidate.paper)
+        match, versions = self._matches(candidate.paper, entry)
         if match is not None:
             present = Outcome(
                 candidate.source, "present", existing=match.existing, reason=match.reason, score=match.score,
@@ -249,7 +118,7 @@ class _Admission:
             )  # fmt: skip
             return self._alias_duplicate(present, candidate)
         paper, notes = self._finish(candidate)
-        self.matcher.add(paper)
+        self.matcher.add(paper, dataclasses.replace(entry, paper=paper))  # a new key: the same features
         self.keys.claim(paper)
         self.new[paper.key] = paper
         return Outcome(
@@ -538,7 +407,7 @@ def import_bibtex(
     if options.key is not None and len(items) != 1:
         raise InvalidOption("key", f"{{option}} names one paper, but {name} holds {len(items)} entries")
     outcomes: list[Outcome] = []
-    with _admitting(library, options) as session:
+    with collector_paused(), _admitting(library, options) as session:  # papers, features, texts: no cycles
         session.keys.reserve(key for item in items for key in _keys_of(item))
         for done, item in enumerate(items, start=1):
             label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")

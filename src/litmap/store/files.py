@@ -85,15 +85,30 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
 def write_temp(path: Path, text: str, sync: bool = True) -> Path:
-    """Write ``text`` to a temp file beside ``path`` (durably unless ``sync`` is False); return its path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``text`` to a temp file beside ``path`` (durably unless ``sync`` is False); return its path.
+
+    The text is written as UTF-8 with its line ends as they are (what ``open(..., "w", newline="\\n")``
+    writes), through the file descriptor: an import writes thousands of files.
+    """
     tmp = temp_path_for(path)
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(tmp, _NEW_FILE, 0o666)
+    except FileNotFoundError:  # the folder is new
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
         if sync:
-            handle.flush()
-            os.fsync(handle.fileno())
+            os.fsync(fd)
+    finally:
+        os.close(fd)
     return tmp
 
 
@@ -361,12 +376,24 @@ def roll_forward(root: Path) -> bool:
     with contextlib.suppress(FileNotFoundError):
         (state_dir(root) / STAGING).unlink()
     for directory in (root, root / PAPERS_DIR):
-        if directory.is_dir():
-            for stray in directory.glob(f".*{TMP_SUFFIX}"):
-                with contextlib.suppress(OSError):
-                    stray.unlink()
-                    did_work = True
+        for stray in _strays(directory):
+            with contextlib.suppress(OSError):
+                os.unlink(stray)
+                did_work = True
     return did_work
+
+
+def _strays(directory: Path) -> list[str]:
+    """The temp files (``.*`` + TMP_SUFFIX) in ``directory``: what ``glob(".*" + TMP_SUFFIX)`` finds."""
+    try:
+        with os.scandir(directory) as entries:
+            return [
+                e.path
+                for e in entries
+                if e.name.startswith(".") and e.name.endswith(TMP_SUFFIX) and len(e.name) > len(TMP_SUFFIX)
+            ]
+    except OSError:  # not a folder, or not readable: nothing to sweep
+        return []
 
 
 def pending_journal(root: Path) -> bool:
