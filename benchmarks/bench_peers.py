@@ -33,7 +33,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_library
 from timing import litmap_cmd
 
 WORK = Path(__file__).resolve().parent / "work"
@@ -106,7 +105,9 @@ def litmap_library(size: int) -> Path:
     if not (root / "litmap.toml").exists() or sum(1 for _ in papers.glob("*.toml")) != size:
         shutil.rmtree(root, ignore_errors=True)
         print(f"making a synthetic library of {size} papers in {root} ...", file=sys.stderr)
-        make_library(root, size)
+        # In a child: a child's peak RSS would start from this process's (Linux counts it from the fork).
+        maker = Path(__file__).with_name("synthetic.py")
+        subprocess.run([sys.executable, str(maker), str(root), str(size)], check=True)
     # A library in use has its search index (the first search builds it); without it every reading job
     # would time the slow path that parses each paper file.
     subprocess.run(litmap_cmd("-L", str(root), "search", "superposition"), check=True, capture_output=True)

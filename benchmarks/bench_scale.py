@@ -74,15 +74,22 @@ def run(argv: list[str], env: dict[str, str], cwd: Path) -> Sample:
 
 
 def import_bib(size: int) -> Path:
-    """The hostile .bib of ``size`` entries (synth_bib.py, seed 10), made once."""
-    from synth_bib import build
+    """The hostile .bib of ``size`` entries (synth_bib.py, seed 10), made once.
 
+    It is made in a child process: on Linux a child's peak RSS starts from its parent's at the fork, so
+    a benchmark that grew to hold 100k entries would report that size for every job it timed after.
+    """
     bib = WORK / f"import-{label_of(size)}.bib"
     if not bib.exists():
         print(f"making a .bib of {size} entries in {bib} ...", file=sys.stderr)
-        text, _truth = build(size, seed=10, with_library_duplicate=False)
         bib.parent.mkdir(parents=True, exist_ok=True)
-        bib.write_text(text, encoding="utf-8")
+        make = (
+            "import sys, pathlib; sys.path.insert(0, sys.argv[1]); from synth_bib import build; "
+            "text, _ = build(int(sys.argv[2]), seed=10, with_library_duplicate=False); "
+            "pathlib.Path(sys.argv[3]).write_text(text, encoding='utf-8')"
+        )
+        here = str(Path(__file__).resolve().parent)
+        subprocess.run([sys.executable, "-c", make, here, str(size), str(bib)], check=True)
     return bib
 
 
