@@ -332,3 +332,27 @@ def test_rm_by_an_alias_says_which_paper_goes(invoke, bundled_copy: Path) -> Non
     assert result.exit_code == 0, result.stderr
     assert "zoomin is an old key (alias) of olah2020zoom: the whole paper goes." in result.stdout
     assert not path.exists()
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_a_copied_paper_file_is_refused_and_the_original_kept(invoke, empty_library: Path, indexed: bool) -> None:  # type: ignore[no-untyped-def]
+    """A paper file copied as a template still says the original's key: writing it back would go over
+    the original paper's file."""
+    papers = empty_library / "papers"
+    (papers / "alpha.toml").write_text(
+        'key = "alpha"\ntitle = "Original Alpha Title"\ntype = "article"\nyear = 2020\ntags = ["keepme"]\n',
+        encoding="utf-8",
+    )
+    (papers / "copy.toml").write_text(
+        (papers / "alpha.toml").read_text(encoding="utf-8").replace("Original Alpha", "Stray Copy"), encoding="utf-8"
+    )
+    if indexed:
+        assert invoke("--library", str(empty_library), "search", "alpha").exit_code == 0
+    before = snapshot(empty_library)
+    for command in (["tag", "copy", "+new"], ["rm", "copy", "--yes"], ["tag", "copy", "-keepme"]):
+        result = invoke("--library", str(empty_library), *command)
+        assert result.exit_code == 1, (command, result.stdout)
+        assert "copy.toml:1: file name does not match its citekey 'alpha' (expected alpha.toml)" in result.stderr
+        assert snapshot(empty_library) == before
+    assert invoke("--library", str(empty_library), "tag", "alpha", "+new").exit_code == 0
+    assert record(empty_library, "alpha")["title"] == "Original Alpha Title"

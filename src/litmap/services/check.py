@@ -8,7 +8,7 @@ from typing import Any
 
 from litmap.errors import InvalidFile
 from litmap.models import KNOWN_FIELDS, Paper, entry_type_problem
-from litmap.store.codec import categories_from_toml, field_line, paper_from_toml
+from litmap.store.codec import categories_from_toml, field_line, misnamed, paper_from_toml
 from litmap.store.config import config_from_toml
 from litmap.store.files import read_text
 from litmap.store.library import Library
@@ -161,14 +161,8 @@ def check_library(library: Library) -> list[Problem]:
             problems.append(Problem(str(path), type_problem, field_line(text, "type")))
         problems += field_warnings(str(path), text, paper)
         problems += year_problems(str(path), text, paper)
-        if path.stem != paper.key:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"file name does not match its citekey {paper.key!r} (expected {paper.key}.toml)",
-                    field_line(text, "key"),
-                )
-            )
+        if mismatch := misnamed(path, text, paper.key):
+            problems.append(_problem(mismatch))
     for path, _text, paper in loaded:
         for key in paper.all_keys:
             if key in owners and owners[key] != path:

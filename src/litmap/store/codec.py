@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -54,6 +55,15 @@ def field_line(text: str, field: str, within: int | None = None) -> int | None:
     if match is None and within is not None and start < len(text):
         return text.count("\n", 0, start) + 1
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def misnamed(path: Path, text: str, key: str) -> InvalidFile | None:
+    """The problem when the paper file ``path`` holds another key than its name says, else None."""
+    if path.stem == key:
+        return None
+    return InvalidFile(
+        str(path), f"file name does not match its citekey {key!r} (expected {key}.toml)", field_line(text, "key")
+    )
 
 
 def schema_error(

@@ -11,7 +11,7 @@ from litmap.errors import InvalidFile, ReadOnlyLibrary, UnknownKey
 from litmap.models import Category, Paper
 from litmap.records import file_key
 from litmap.store import files
-from litmap.store.codec import categories_from_toml, categories_to_toml, paper_from_toml, paper_to_toml
+from litmap.store.codec import categories_from_toml, categories_to_toml, misnamed, paper_from_toml, paper_to_toml
 from litmap.store.config import LibraryConfig, config_from_toml
 from litmap.store.files import read_text
 from litmap.store.layout import CONFIG_FILE, PAPERS_DIR, TAXONOMY_FILE
@@ -149,7 +149,12 @@ class Library:
         """The paper ``key`` (an alias left by a merge resolves too); UnknownKey otherwise."""
         path = self.paper_path(key) if file_key(key) else None
         if path is not None and path.is_file():
-            return self.load_paper_file(path)
+            text = read_text(path)
+            paper = paper_from_toml(text, str(path))
+            if mismatch := misnamed(path, text, paper.key):
+                # A copied file: writing it back would go to the other paper's file, over that paper.
+                raise mismatch
+            return paper
         for paper in self.papers():
             if key in paper.aliases:
                 return paper
