@@ -54,6 +54,30 @@ def test_arxiv_datacite_doi_counts_as_the_arxiv_id_both_ways() -> None:
     assert find([datacite], TOY).existing.key == "x"  # type: ignore[union-attr]
 
 
+def test_a_shared_id_belied_by_the_other_id_and_the_title_is_no_duplicate() -> None:
+    # mendeley-physics.bib gives a paper in Aging and a meta-regression thesis the arXiv id 1011.1669.
+    aging = paper(
+        "fallis2013",
+        "Association analysis of IGF-1 axis parameters with survival",
+        arxiv="1011.1669",
+        doi="10.1017/CBO9781107415324.004",
+        authors=["van der Spoel, Evie"],
+        year=2015,
+    )
+    thesis = paper(
+        "kleinjan2014",
+        "Using multiple imputation to estimate missing data in meta-regression",
+        arxiv="1011.1669v3",
+        doi="10.1111/2041-210X.12322",
+        authors=["Ellington, E. Hance"],
+        year=2015,
+    )
+    assert find([thesis], aging) is None
+    assert find([aging.model_copy(update={"doi": None})], thesis).kind == "arxiv"  # type: ignore[union-attr]
+    same_title = thesis.model_copy(update={"key": "x", "doi": "10.1111/other"})
+    assert find([thesis], same_title) is not None  # one title: the DOIs do not make two works of it
+
+
 @pytest.mark.parametrize("doi", ["10.5555/3327546.3327681", "10.5555/3327546.3327681".upper()])
 def test_same_doi_ignoring_case_is_a_duplicate(doi: str) -> None:
     match = find([PUBLISHED], paper("x", "Quite another title", doi=f"https://doi.org/{doi}", authors=[]))

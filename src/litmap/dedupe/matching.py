@@ -273,6 +273,15 @@ def _same_author_lists(one: tuple[tuple[str, str], ...], other: tuple[tuple[str,
     return len(set(one)) == len(set(other)) and (author_agreement(one, other) or 0) >= 1.0
 
 
+def _junk_identifier(new: Features, old: Features, one: str | None, other: str | None, threshold: float) -> bool:
+    """Whether a shared identifier is belied by the other one (``one``, ``other``) and the titles: two
+    different DOIs (or arXiv ids) and unlike titles are two works, whatever id a tool copied onto both
+    (Mendeley gives unrelated entries one arXiv id)."""
+    if not (one and other and one != other) or new.compact == old.compact:
+        return False
+    return title_similarity(new, old) < threshold
+
+
 def _contradicted(new: Features, old: Features) -> bool:
     # The cheap tests first: most candidate pairs of a large library fail on the years.
     if new.year is not None and old.year is not None and abs(new.year - old.year) > MAX_YEAR_GAP:
@@ -354,9 +363,9 @@ def compare(new: Features, old: Features, threshold: float = DEFAULT_THRESHOLD) 
     A fuzzy match scores the title similarity less up to :data:`AUTHOR_PENALTY` points as the
     author lists agree less, and must reach ``threshold``.
     """
-    if new.arxiv and new.arxiv == old.arxiv:
+    if new.arxiv and new.arxiv == old.arxiv and not _junk_identifier(new, old, new.doi, old.doi, threshold):
         return Match(old.paper, f"same arXiv id {new.arxiv}", 100.0, "arxiv")
-    if new.doi and new.doi == old.doi:
+    if new.doi and new.doi == old.doi and not _junk_identifier(new, old, new.arxiv, old.arxiv, threshold):
         return Match(old.paper, f"same DOI {old.paper.doi}", 100.0, "doi")
     if not new.compact or _contradicted(new, old):
         return None
