@@ -159,6 +159,17 @@ def test_braced_words_an_entry_brings_are_kept_with_it() -> None:
     assert fields["title"] == "{A circuit for {Python} docstrings in {A}rabic with {BERT}}"
 
 
+def test_a_word_in_a_formatting_macro_keeps_its_capitals() -> None:
+    # BibTeX leaves the braced argument of \textsc (a group at depth 1) as it is when a style lower-cases.
+    bib = r"@article{k, title = {Encoding Flow in \textsc{Aura} and \emph{Coq}}, author = {A, B}}"
+    (paper,) = papers(bib)
+    assert paper.title == "Encoding Flow in Aura and Coq"
+    assert paper.protected == ["{Aura}", "{Coq}"]
+    assert exported(bib)[1]["title"] == "{Encoding Flow in {Aura} and {Coq}}"
+    csl = json.loads(papers_to_csl([paper.model_copy(update={"key": "k"})]))
+    assert csl[0]["title"] == 'Encoding flow in <span class="nocase">Aura</span> and <span class="nocase">Coq</span>'
+
+
 def test_the_bundled_library_round_trips_byte_for_byte(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import BUNDLED
     from litmap.store import Library

@@ -59,6 +59,7 @@ _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _URL_ONLY = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _COMMAND_OR_GROUP = re.compile(r"[\\{]")
+_CONTROL_WORD = re.compile(r"[A-Za-z]+")
 
 
 @dataclass
@@ -341,14 +342,15 @@ def title_forms(raw: str) -> list[str]:
     if "{" not in raw:
         return forms
     auto = ProtectedTerms()
-    i = 0
+    i = floor = 0
     while (special := _COMMAND_OR_GROUP.search(raw, i)) is not None:
         i = special.start()
         if raw[i] == "\\":
-            i += 2
+            name = _CONTROL_WORD.match(raw, i + 1)
+            i = floor = name.end() if name else i + 2  # a macro's name is not part of the word after it
             continue
         start = i
-        while start > 0 and _WORD_CHAR.match(raw[start - 1]):
+        while start > floor and _WORD_CHAR.match(raw[start - 1]):
             start -= 1
         end = _word_end(raw, i)
         i = end
