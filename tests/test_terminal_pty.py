@@ -89,3 +89,23 @@ def test_short_output_is_not_paged(tmp_path: Path) -> None:
     out = run_in_pty(["--library", str(BUNDLED), "list", "-n", "3"], {"LITMAP_PAGER": f"cat > {paged}"})
     assert not paged.exists()
     assert "3 papers" not in out and ", first 3 shown" in out
+
+
+def test_long_keys_and_authors_still_give_one_line_a_paper_at_80_columns(make_paper_file, empty_library: Path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    for n in range(3):
+        make_paper_file(
+            empty_library,
+            key=f"alicecollaboration2014measurement{n}",
+            title="Measurement of prompt D-meson production in p-Pb collisions at 5.02 TeV",
+            authors=["ALICE Collaboration Members"],
+            year=2014,
+        )
+    for cols in (80, 60):
+        out = run_in_pty(["--library", str(empty_library), "list", "--no-pager"], {}, cols=cols)
+        lines = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in out.replace("\r", "").splitlines()]
+        rows = [line for line in lines if line.strip() and line.strip() != "3 papers"]
+        assert len(rows) == 3, rows  # one line a paper: nothing wrapped onto a second line
+        assert all(len(line) <= cols for line in rows), rows
+        assert all("…" in line and "2014" in line for line in rows)

@@ -56,6 +56,8 @@ def category_titles(paper: Paper, taxonomy: Taxonomy) -> str:
 
 #: Columns a title keeps at the least; categories are shown only when a line has this much more room.
 MIN_TITLE, MIN_CATEGORIES = 24, 22
+#: How narrow a narrow terminal makes the key and first-author columns.
+MIN_KEY, MIN_AUTHOR = 16, 10
 
 
 def _plain(value: Text | str) -> Text:
@@ -76,6 +78,11 @@ def listing_table(
     key_w = min(max((len(c[0]) for c in cells), default=3), 30)
     author_w = min(max((len(c[2]) for c in cells), default=6), 18)
     titles = [c[3].split("\n", allow_blank=True) for c in cells]
+    over = key_w + author_w + 4 + 6 + MIN_TITLE - width
+    if over > 0:  # a narrow terminal: the title's minimum comes out of the key and author columns
+        cut = min(over, max(key_w - MIN_KEY, 0))
+        key_w, over = key_w - cut, over - cut
+        author_w -= min(over, max(author_w - MIN_AUTHOR, 0))
     room = max(width - key_w - author_w - 4 - 6, MIN_TITLE)
     longest = max((len(parts[0]) for parts in titles), default=0)
     title_w = min(longest, room)
