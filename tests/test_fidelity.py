@@ -170,6 +170,15 @@ def test_a_word_in_a_formatting_macro_keeps_its_capitals() -> None:
     assert csl[0]["title"] == 'Encoding flow in <span class="nocase">Aura</span> and <span class="nocase">Coq</span>'
 
 
+def test_a_title_braced_whole_keeps_its_case_around_math() -> None:
+    bib = r"@article{k, title = {{Observation of the Decay $B$ in Pb}}, author = {A, B}}"
+    (paper,) = papers(bib)
+    assert paper.protected == ["{Observation of the Decay}", "{in Pb}"]
+    assert exported(bib)[1]["title"] == "{{Observation of the Decay} {$B$} {in Pb}}"
+    csl = json.loads(papers_to_csl([paper.model_copy(update={"key": "k"})]))
+    assert re.sub(r"<[^>]+>", "", csl[0]["title"]) == "Observation of the Decay B in Pb"  # not "...decay B in pb"
+
+
 def test_the_bundled_library_round_trips_byte_for_byte(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import BUNDLED
     from litmap.store import Library

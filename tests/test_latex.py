@@ -170,14 +170,19 @@ def test_math_in_a_title_keeps_its_case_through_plainnat(invoke, empty_library: 
         "@article{wild, title = {Wild ramification and {$K(\\pi, 1)$} spaces}, author = {Doe, Jane},"
         " journal = {J}, year = 2020}\n"
         "@article{decay, title = {The Decay {\\$}B{\\^{}}{\\{}0{\\}}{\\$} Seen}, author = {Roe, Ann},"
-        " journal = {J}, year = 2003}\n",
+        " journal = {J}, year = 2003}\n"
+        # Mendeley braces every title whole, math included.
+        "@article{whole, title = {{Prompt D-Meson Production at $\\sqrt{s}$ = 5 TeV}}, author = {Poe, Al},"
+        " journal = {J}, year = 2014}\n",
         encoding="utf-8",
     )
     assert invoke("--library", str(empty_library), "import", str(bib), "--keep-keys").exit_code == 0
-    compiled = export_and_compile(invoke, empty_library, tmp_path / "bibtex", "bibtex", ["decay", "wild"])
+    keys = ["decay", "whole", "wild"]
+    compiled = export_and_compile(invoke, empty_library, tmp_path / "bibtex", "bibtex", keys)
     text = " ".join(compiled.bbl.split())
     assert r"Wild ramification and {$K(\pi, 1)$} spaces" in text  # not $k(\pi, 1)$
     assert r"The decay {{\$}B{\^{}}{\{}0{\}}{\$}} seen" in text  # Mendeley's escaped math, as it came
+    assert r"{Prompt D-Meson Production at} {$\sqrt{s}$} {= 5 TeV}" in text  # the whole title keeps its case
 
 
 def test_a_draft_with_a_typo_gets_five_entries_then_compiles_with_both(tmp_path: Path) -> None:

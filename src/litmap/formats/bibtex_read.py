@@ -360,10 +360,27 @@ def title_forms(raw: str) -> list[str]:
         form = braced_form(pieces)
         plain = "".join(text for text, _flag in pieces)
         if any(c in plain for c in "{}\\$"):
-            continue  # math or a macro kept as typed: written back as it is, protected or not
+            # Math or a macro kept as typed goes out braced anyway; in a protecting group (Mendeley braces
+            # whole titles) the text around it is protected piece by piece.
+            for text in _text_around_latex(pieces):
+                form = "{" + text + "}"
+                if form != braced_form(auto.split(text)) and form not in forms:
+                    forms.append(form)
+            continue
         if form != braced_form(auto.split(plain)) and form not in forms:
             forms.append(form)
     return forms
+
+
+def _text_around_latex(pieces: list[tuple[str, bool]]) -> Iterator[str]:
+    """The words of the braced ``pieces`` around the LaTeX they keep as typed."""
+    from litmap.formats.latex_islands import latex_islands
+
+    for text, braced in pieces:
+        if braced:
+            for part, is_latex in latex_islands(text):
+                if not is_latex and any(c.isalpha() for c in part) and not any(c in part for c in "{}\\"):
+                    yield " ".join(part.split())
 
 
 def _word_end(raw: str, i: int) -> int:
