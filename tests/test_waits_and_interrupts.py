@@ -175,8 +175,8 @@ def leftovers(root: Path) -> list[Path]:
 
 
 N = 500
-#: Entries for the phases test: checking 3,000 takes seconds (500 can end within the half second).
-N_PHASES = 3000
+#: Entries for the phases test: checking 12,000 takes seconds (3,000 can end within the half second).
+N_PHASES = 12000
 
 
 def interrupt_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> None:
