@@ -25,6 +25,7 @@ from litmap.formats.bibtex_comments import blank_comments
 from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VERBATIM_FIELDS
 from litmap.formats.bibtex_names import parse_names
 from litmap.formats.bibtex_values import ValueProblem, evaluate_value
+from litmap.formats.latex_islands import latex_islands
 from litmap.formats.latex_text import latex_to_paragraphs, latex_to_text, squash
 from litmap.formats.protect import ProtectedTerms, braced_form
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
@@ -374,8 +375,6 @@ def title_forms(raw: str) -> list[str]:
 
 def _text_around_latex(pieces: list[tuple[str, bool]]) -> Iterator[str]:
     """The words of the braced ``pieces`` around the LaTeX they keep as typed."""
-    from litmap.formats.latex_islands import latex_islands
-
     for text, braced in pieces:
         if braced:
             for part, is_latex in latex_islands(text):

@@ -82,21 +82,12 @@ def tag_through_index(
     """:func:`~litmap.services.curation.tag_papers` of tags only, through the index (as one atomic
     change, under the library lock); None, with nothing written, when only the full use case can
     do it (a read-only library, an alias, a file the index has not read as it is now, no index)."""
-    from litmap.store import files
-    from litmap.store.index_write import record_change
+    from litmap.store.index_write import locked_change
     from litmap.store.retag import stage_tags
 
     add, remove, _, _ = checked_request(add, remove)
     if read_only:
         return None
-    with files.library_lock(root):
-        if files.needs_recovery(root):
-            files.roll_forward(root)
-        changes = files.Changes()
-        staged = stage_tags(root, read_only, keys, add, remove, changes)
-        if staged is None:
-            return None
-        files.commit(root, changes)
-        if changes:
-            record_change(root, changes, read_only)
-    return Outcome(changed=staged[0], unchanged=staged[1])
+    with locked_change(root, read_only) as changes:
+        staged = stage_tags(root, read_only, keys, add, remove, changes)  # None: nothing staged
+    return None if staged is None else Outcome(changed=staged[0], unchanged=staged[1])

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from litmap.records import file_key
 from litmap.store.entries import HAS_ABSTRACT, HAS_AUTHORS, HAS_DOI_OR_ARXIV
@@ -25,6 +25,25 @@ if TYPE_CHECKING:
     from litmap.models import Paper
 
 
+T = TypeVar("T")
+
+
+def through_index(root: Path, read_only: bool, use: Callable[[Index], T | None], timeout: float = 2.0) -> T | None:
+    """``use`` of the library's index, brought up to date first; None when the library has no index
+    (none is made here), it cannot be used, or ``use`` answers None."""
+    import sqlite3
+
+    from litmap.errors import LitmapError
+
+    if existing_index(root, read_only) is None:
+        return None
+    try:
+        with Index.open(root, read_only, timeout=timeout) as index:
+            return use(index)
+    except (IndexUnavailable, sqlite3.Error, LitmapError):
+        return None
+
+
 def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
     """Every paper of the library at ``root`` read through its index, or None to read the files instead.
 
@@ -32,37 +51,21 @@ def load_papers(root: Path, read_only: bool = False) -> list[Paper] | None:
     parsed). None when there is none, it cannot be used, or some paper file is broken (reading
     the files then raises the same error the user would otherwise see).
     """
-    import sqlite3
-
-    from litmap.errors import LitmapError
     from litmap.models import Paper
 
-    if existing_index(root, read_only) is None:
-        return None
-    try:
-        with Index.open(root, read_only, timeout=2.0) as index:
-            if index.broken_files():
-                return None
-            authors: dict[Any, Any] = {}
-            return [Paper.from_index(record, authors) for record in index.records()]
-    except (IndexUnavailable, sqlite3.Error, LitmapError):
-        return None
+    def papers(index: Index) -> list[Paper] | None:
+        if index.broken_files():
+            return None
+        authors: dict[Any, Any] = {}
+        return [Paper.from_index(record, authors) for record in index.records()]
+
+    return through_index(root, read_only, papers)
 
 
 def indexed_tag_spellings(root: Path, read_only: bool, tags: list[str]) -> dict[str, str] | None:
     """:meth:`Index.tag_spellings` of ``tags`` in the library at ``root``, brought up to date; None
     without a usable index."""
-    import sqlite3
-
-    from litmap.errors import LitmapError
-
-    if existing_index(root, read_only) is None:
-        return None
-    try:
-        with Index.open(root, read_only, timeout=2.0) as index:
-            return index.tag_spellings(tags)
-    except (IndexUnavailable, sqlite3.Error, LitmapError):
-        return None
+    return through_index(root, read_only, lambda index: index.tag_spellings(tags))
 
 
 def unrefreshed(root: Path, read_only: bool) -> Index | None:

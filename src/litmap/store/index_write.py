@@ -16,7 +16,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +24,27 @@ from litmap.errors import InvalidFile, LitmapError
 from litmap.store.entries import ENTRY_COLUMNS, Entry, entry_of, entry_of_record, fts_texts, insert_labels, vocabulary
 from litmap.store.files import Changes, content_digest
 from litmap.store.freshness import Sums, stat_signature
-from litmap.store.index import _INSERT_FTS, Index, IndexUnavailable, _connect, existing_index
+from litmap.store.index import _INSERT_FTS, Index, _connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     from litmap.models import Paper
+
+
+@contextlib.contextmanager
+def locked_change(root: Path, read_only: bool = False) -> Iterator[Changes]:
+    """One change to the library: under the writer lock, after rolling an interrupted change forward,
+    what the block stages is committed as one atomic change and recorded in the index."""
+    from litmap.store import files
+
+    with files.library_lock(root):
+        if files.needs_recovery(root):
+            files.roll_forward(root)
+        changes = Changes()
+        yield changes
+        files.commit(root, changes)
+        if changes:
+            record_change(root, changes, read_only)
 
 
 def record_change(root: Path, changes: Changes, read_only: bool = False) -> None:
@@ -173,28 +189,25 @@ def rows_in_categories(
 ) -> list[tuple[str, str | None, Paper]] | None:
     """(file name, digest, paper) of every paper filed under one of ``categories``, through the index
     (brought up to date first); None when there is no usable index or a paper file is broken."""
-    import sqlite3
+    from litmap.store.index_read import through_index
 
-    if existing_index(root, read_only) is None:
-        return None
-    try:
-        with Index.open(root, read_only, timeout=5.0) as index:
-            if index.broken_files():
-                return None
-            marks = ", ".join("?" * len(categories))
-            sql = (
-                "SELECT file, digest, record FROM papers WHERE record IS NOT NULL AND id IN"
-                f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))"
-            )
-            from litmap.models import Paper
+    def rows(index: Index) -> list[tuple[str, str | None, Paper]] | None:
+        if index.broken_files():
+            return None
+        from litmap.models import Paper
 
-            authors: dict[Any, Any] = {}
-            return [
-                (name, digest, Paper.from_index(json.loads(record), authors))
-                for name, digest, record in index.db.execute(sql, categories)
-            ]
-    except (IndexUnavailable, sqlite3.Error, LitmapError):
-        return None
+        marks = ", ".join("?" * len(categories))
+        sql = (
+            "SELECT file, digest, record FROM papers WHERE record IS NOT NULL AND id IN"
+            f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))"
+        )
+        authors: dict[Any, Any] = {}
+        return [
+            (name, digest, Paper.from_index(json.loads(record), authors))
+            for name, digest, record in index.db.execute(sql, categories)
+        ]
+
+    return through_index(root, read_only, rows, timeout=5.0)
 
 
 def refiled_text(data: bytes, digest: str | None, paper: Paper, mapping: Mapping[str, str]) -> tuple[str, Paper] | None:

@@ -187,18 +187,12 @@ class Library:
     @contextlib.contextmanager
     def writing(self) -> Iterator[files.Changes]:
         """Stage changes under the library lock and commit them as one atomic change on exit."""
-        self._writable()
-        with files.library_lock(self.root):
-            if files.needs_recovery(self.root):
-                files.roll_forward(self.root)
-            self._forget()  # what is read from here on is what other writers left
-            changes = files.Changes()
-            yield changes
-            files.commit(self.root, changes)
-            if changes:
-                from litmap.store.index_write import record_change
+        from litmap.store.index_write import locked_change
 
-                record_change(self.root, changes, self.read_only)
+        self._writable()
+        with locked_change(self.root, self.read_only) as changes:
+            self._forget()  # what is read from here on is what other writers left
+            yield changes
         self._forget()
 
     def commit_staged(self, changes: files.Changes) -> None:
