@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from litmap.store.files import read_text_digest
+from litmap.store.freshness import forking_helps
 
 if TYPE_CHECKING:
     import sqlite3
@@ -205,18 +205,16 @@ def read_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> 
 
 def read_all_entries(papers_dir: Path, names: list[str], titles: dict[str, str]) -> Iterator[Entry | str]:
     """:func:`read_entries` of every name, in order; on a big rebuild, by one process per core."""
-    workers = min(os.cpu_count() or 1, 8)
     # Forked workers only read files: they never touch the SQLite connection this process holds
-    # (and leave through os._exit, so they do not even close it). Elsewhere than Linux fork is not
-    # safe to rely on, and spawn would re-run the user's __main__: there, one process reads.
-    if len(names) < PARALLEL_MIN or workers < 2 or sys.platform != "linux":
+    # (and leave through os._exit, so they do not even close it).
+    if len(names) < PARALLEL_MIN or not forking_helps():
         yield from read_entries(papers_dir, names, titles)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [names[i : i + 500] for i in range(0, len(names), 500)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(min(os.cpu_count() or 1, 8), mp_context=multiprocessing.get_context("fork")) as pool:
         for part in pool.map(read_entries, [papers_dir] * len(chunks), chunks, [titles] * len(chunks)):
             yield from part
 

@@ -32,7 +32,7 @@ from litmap.store.entries import (
     vocabulary,
 )
 from litmap.store.files import content_digest, read_text, recover
-from litmap.store.freshness import RACY_NS, Scan, Sums, scan_papers, stat_signature
+from litmap.store.freshness import RACY_NS, Scan, Sums, current_sums, scan_papers, stat_signature
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
@@ -217,8 +217,8 @@ class Index:
         """Bring the index up to date with the files; True if anything had to be re-read."""
         papers_dir = self.root / PAPERS_DIR
         started = time.time_ns()
-        scan = scan_papers(papers_dir)
-        current = str(scan.sums)
+        sums = current_sums(papers_dir)  # only the sums: enough when nothing changed, and for litmap's own writes
+        current = str(sums)
         taxonomy_sig = stat_signature(self.root / TAXONOMY_FILE, started)
         meta = self._meta()
         if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
@@ -231,14 +231,16 @@ class Index:
                 return False
             if meta.get("taxonomy_file") != taxonomy_sig:
                 self._update_taxonomy(meta, taxonomy_sig)
-            distrusted = self._confirm_written(papers_dir, meta, scan, started)
+            distrusted = self._confirm_written(papers_dir, meta, sums, started)
             if distrusted is None:
+                scan = scan_papers(papers_dir)
+                sums = scan.sums
                 distrusted = self._update_papers(papers_dir, scan, started)
             self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
-            # The index now holds the scan, except that files too fresh to trust hold mtime -1.
-            held = scan.sums.with_mtimes_replaced(distrusted, -1)
+            # The index now holds the files as stat-ed, except that files too fresh to trust hold mtime -1.
+            held = sums.with_mtimes_replaced(distrusted, -1)
             self._set_meta("files", str(held))
-            self._set_meta("papers", str(len(scan) - len(self.broken_files())))
+            self._set_meta("papers", str(sums.count - len(self.broken_files())))
             self.db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(Exception):
@@ -290,7 +292,7 @@ class Index:
         with collector_paused():
             return distrusted + self._read_papers(papers_dir, sorted(changed), started, stored)
 
-    def _confirm_written(self, papers_dir: Path, meta: dict[str, str], scan: Scan, started: int) -> list[int] | None:
+    def _confirm_written(self, papers_dir: Path, meta: dict[str, str], sums: Sums, started: int) -> list[int] | None:
         """When the files differ from what the index holds only in the files stored as not yet
         trusted (mtime -1: written by litmap itself, or read when too fresh), confirm those by their
         digest without going through every row; the mtimes still too fresh to trust, or None when
@@ -318,7 +320,7 @@ class Index:
                 distrusted.append(st.st_mtime_ns)
             else:
                 confirmed.append((st.st_mtime_ns, pid))
-        if expected != scan.sums:
+        if expected != sums:
             return None
         self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
         return distrusted

@@ -1,0 +1,129 @@
+"""The freshness check: the sums of a big folder, shared with a forked child, and what they notice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from litmap.store import freshness
+from litmap.store.freshness import current_sums, scan_papers
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for number in range(60):
+        (papers / f"p{number:02d}.toml").write_text(f'key = "p{number:02d}"\n' + "x" * number, encoding="utf-8")
+    (papers / "notes.txt").write_text("not a paper", encoding="utf-8")
+    (papers / ".p99.toml").write_text("an editor's temporary file", encoding="utf-8")
+    return papers
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every folder is shared with a child; the list records each fork this process made."""
+    made: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(freshness, "SPLIT_FROM", 2)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    return made
+
+
+@pytest.mark.skipif(not freshness.forking_helps(), reason="forking is only used on Linux with two cores")
+def test_sums_shared_with_a_child_equal_one_process_stating_every_file(folder: Path, forks: list[int]) -> None:
+    assert current_sums(folder) == scan_papers(folder).sums
+    assert len(forks) == 1
+    assert current_sums(folder).count == 60  # the text file and the dot file are not papers
+
+
+@pytest.mark.skipif(not freshness.forking_helps(), reason="forking is only used on Linux with two cores")
+def test_an_edit_in_either_half_changes_the_sums(folder: Path, forks: list[int]) -> None:
+    listing = [name for name in os.listdir(folder) if name.endswith(".toml") and not name.startswith(".")]
+    for name in (listing[0], listing[-1]):  # the first half is summed here, the second by the child
+        before = current_sums(folder)
+        path = folder / name
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+        assert current_sums(folder) != before
+        assert current_sums(folder) == scan_papers(folder).sums
+    (folder / listing[-1]).unlink()
+    assert current_sums(folder) == scan_papers(folder).sums
+    assert current_sums(folder).count == 59
+
+
+def test_without_a_fork_the_sums_are_the_same(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = scan_papers(folder).sums
+    monkeypatch.setattr(freshness, "SPLIT_FROM", 2)
+
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert current_sums(folder) == expected
+
+
+@pytest.mark.skipif(not freshness.forking_helps(), reason="forking is only used on Linux with two cores")
+def test_a_child_that_dies_without_answering_is_replaced_by_this_process(
+    folder: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = scan_papers(folder).sums
+    parent = os.getpid()
+    summed = freshness._summed
+
+    def dies_in_the_child(names: list[str], fd: int) -> tuple[int, int, int, int]:
+        if os.getpid() != parent:
+            raise MemoryError
+        return summed(names, fd)
+
+    monkeypatch.setattr(freshness, "_summed", dies_in_the_child)
+    assert current_sums(folder) == expected
+    assert len(forks) == 1
+
+
+def test_a_search_of_ten_thousand_files_sees_an_edit_a_new_file_and_a_removed_one(tmp_path: Path) -> None:
+    """The freshness guarantee at 10k files, through the installed command (a real process, which
+    shares the stats with a forked child on Linux)."""
+    library = tmp_path / "lib"
+    papers = library / "papers"
+    papers.mkdir(parents=True)
+    (library / "litmap.toml").write_text('name = "big"\n', encoding="utf-8")
+    for number in range(10_000):
+        key = f"paper{number:05d}"
+        text = f'key = "{key}"\ntype = "article"\ntitle = "Paper number {number:05d}"\nyear = 2020\n'
+        path = papers / f"{key}.toml"
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # old files, which the index trusts by their stat
+    litmap = Path(sys.executable).parent / "litmap"
+
+    def found(query: str) -> list[str]:
+        result = subprocess.run(
+            [str(litmap), "-L", str(library), "search", query, "--keys"], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert found("00042") == ["paper00042"]  # builds the index
+    listing = [name for name in os.listdir(papers) if name.endswith(".toml")]
+    edited = []
+    for name in (listing[0], listing[-1]):  # one in each half of the folder's listing
+        path = papers / name
+        size = path.stat().st_size
+        path.write_text(path.read_text(encoding="utf-8").replace("Paper", "Quoll"), encoding="utf-8")
+        assert path.stat().st_size == size  # an edit in place that keeps the size
+        edited.append(name.removesuffix(".toml"))
+        assert sorted(found("quoll")) == sorted(edited)
+    (papers / "added.toml").write_text('key = "added"\ntype = "misc"\ntitle = "Wombat pulled in"\n', encoding="utf-8")
+    assert found("wombat") == ["added"]
+    (papers / "added.toml").unlink()
+    assert found("wombat") == []
