@@ -45,7 +45,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_sums_shared_with_a_child_equal_one_process_stating_every_file(folder: Path, forks: list[int]) -> None:
     assert current_sums(folder) == scan_papers(folder).sums
     assert len(forks) == 1
-    assert current_sums(folder).count == 60  # the text file and the dot file are not papers
+    assert current_sums(folder).files == 60  # the text file and the dot file are not papers
 
 
 @pytest.mark.skipif(not freshness.forking_helps(), reason="forking is only used on Linux with two cores")
@@ -59,7 +59,7 @@ def test_an_edit_in_either_half_changes_the_sums(folder: Path, forks: list[int])
         assert current_sums(folder) == scan_papers(folder).sums
     (folder / listing[-1]).unlink()
     assert current_sums(folder) == scan_papers(folder).sums
-    assert current_sums(folder).count == 59
+    assert current_sums(folder).files == 59
 
 
 def test_without_a_fork_the_sums_are_the_same(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

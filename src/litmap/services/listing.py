@@ -9,8 +9,7 @@ validated when it was read into the index). The filters are search's own (``cat:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from litmap.selection import sort_papers
 
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
     from litmap.store.index import BrokenFile, Index
 
 
-@dataclass(slots=True)
-class Row:
+class Row(NamedTuple):
     """One paper as a listing shows it (the attributes sorting and rendering read, as on a Paper)."""
 
     key: str
@@ -32,8 +30,7 @@ class Row:
     record_text: str | None
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     """The rows, and the paper files that had to be left out (unreadable: ``litmap check`` says why)."""
 
     rows: list[Row]

@@ -16,8 +16,7 @@ Plain functions over an open :class:`~litmap.store.index.Index`; they never prin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from litmap.errors import InvalidValue, UnknownCategory
 
@@ -55,8 +54,7 @@ class QueryError(InvalidValue):
     """A query that cannot be understood (the message says where)."""
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One element of a query: a word, phrase or prefix, or a field filter; possibly negated."""
 
     value: str
@@ -71,16 +69,14 @@ class Term:
         return self.field is None or self.field in TEXT_FIELDS
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A parsed query."""
 
     terms: tuple[Term, ...]
     text: str = ""
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     """One paper found, with what the result table shows."""
 
     key: str
@@ -91,14 +87,13 @@ class Hit:
     title: str
     title_spans: Spans
     categories: list[str]
-    snippet: str | None = None
-    snippet_spans: Spans = field(default_factory=list)
+    snippet: str | None
+    snippet_spans: Spans
     #: Where the match is when it is not in the record: "pdf" (an attached PDF) or "note".
     matched_in: str | None = None
 
 
-@dataclass
-class Results:
+class Results(NamedTuple):
     """Ranked hits (at most ``limit``) and their keys, how many matched in all, what was corrected,
     and which paper files had to be left out."""
 
@@ -106,7 +101,7 @@ class Results:
     total: int
     corrections: dict[str, list[str]]
     broken: list[BrokenFile]
-    keys: list[str] = field(default_factory=list)
+    keys: list[str]
     #: When no paper holds every word: (the most words any paper holds, how many words were asked).
     partial: tuple[int, int] | None = None
 
@@ -287,14 +282,16 @@ def search(
                 keys.append(key)
                 in_documents[pid] = found[key]
     hits = _hits(index, ranked, match, snippets, marks) if details else []
-    for hit, (pid, _score) in zip(hits, ranked, strict=False):
+    for number, (hit, (pid, _score)) in enumerate(zip(hits, ranked, strict=False)):
         if pid in in_documents:
-            hit.matched_in = in_documents[pid]
+            hit = hit._replace(matched_in=in_documents[pid])
             if snippets:
                 from litmap.store.documents import document_snippet
 
                 text = document_snippet(index, hit.key, " AND ".join(plain), _OPEN, _CLOSE)
-                hit.snippet, hit.snippet_spans = unmark(text) if text else (None, [])
+                snippet, spans = unmark(text) if text else (None, [])
+                hit = hit._replace(snippet=snippet, snippet_spans=spans)
+            hits[number] = hit
     return Results(hits, total, corrections, index.broken_files(), keys, partial)
 
 

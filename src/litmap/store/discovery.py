@@ -5,8 +5,8 @@ library (read-only)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from litmap.errors import LibraryNotFound
 from litmap.store.layout import CONFIG_FILE
@@ -17,8 +17,7 @@ BUNDLED = "bundled"
 USER_DEFAULT = "litmap config"
 
 
-@dataclass(frozen=True)
-class LibraryLocation:
+class LibraryLocation(NamedTuple):
     """Where a library is, whether it may be written, and how it was found."""
 
     root: Path

@@ -12,9 +12,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from litmap.store.files import read_text_digest
 from litmap.store.freshness import forking_helps
@@ -80,8 +79,7 @@ def fts_texts(record: dict[str, Any], titles: dict[str, str]) -> tuple[str, ...]
 PARALLEL_MIN = 4000
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A paper as the index stores it: its JSON record, filter columns, full-text columns and words."""
 
     key: str

@@ -14,7 +14,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -206,19 +205,19 @@ def library_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[
         lock.release()
 
 
-@dataclass
 class Changes:
     """A set of file writes and deletions to apply as one atomic change."""
 
-    writes: dict[Path, str] = field(default_factory=dict)
-    deletes: set[Path] = field(default_factory=set)
-    #: Paths among ``writes`` that must not exist: they are created exclusively, never written over.
-    creates: set[Path] = field(default_factory=set)
-    #: The paper each staged paper file's text holds (reading the text gives that paper), when known:
-    #: the index takes it from here instead of parsing the file again.
-    papers: dict[Path, Paper] = field(default_factory=dict)
-    #: Or the JSON record of that paper (:meth:`~litmap.models.Paper.to_json`), staged without a model.
-    records: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.writes: dict[Path, str] = {}
+        self.deletes: set[Path] = set()
+        #: Paths among ``writes`` that must not exist: they are created exclusively, never written over.
+        self.creates: set[Path] = set()
+        #: The paper each staged paper file's text holds (reading the text gives that paper), when
+        #: known: the index takes it from here instead of parsing the file again.
+        self.papers: dict[Path, Paper] = {}
+        #: Or the JSON record of that paper (:meth:`~litmap.models.Paper.to_json`), staged without a model.
+        self.records: dict[Path, dict[str, Any]] = {}
 
     def write(self, path: Path, text: str, paper: Paper | None = None, record: dict[str, Any] | None = None) -> None:
         """Stage ``text`` as the new content of ``path`` (``paper`` or its ``record``: what it holds, if known)."""

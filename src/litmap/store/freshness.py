@@ -11,8 +11,8 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: From this many files in the folder, :func:`current_sums` shares the stats with a forked child.
 SPLIT_FROM = 4_000
@@ -21,17 +21,16 @@ SPLIT_FROM = 4_000
 RACY_NS = 1_000_000_000
 
 
-@dataclass(frozen=True)
-class Sums:
+class Sums(NamedTuple):
     """An order-independent summary of a set of (name, mtime_ns, size): any change to the set alters it."""
 
-    count: int = 0
+    files: int = 0
     names: int = 0
     mtimes: int = 0
     sizes: int = 0
 
     def __str__(self) -> str:
-        return f"{self.count}:{self.names:x}:{self.mtimes:x}:{self.sizes:x}"
+        return f"{self.files}:{self.names:x}:{self.mtimes:x}:{self.sizes:x}"
 
     @classmethod
     def parse(cls, text: str) -> Sums:
@@ -42,7 +41,7 @@ class Sums:
     def plus(self, name: str, mtime_ns: int, size: int, sign: int = 1) -> Sums:
         """The sums with the file (name, mtime_ns, size) added (``sign`` -1: taken out)."""
         return Sums(
-            self.count + sign,
+            self.files + sign,
             self.names + sign * zlib.crc32(name.encode()),
             self.mtimes + sign * mtime_ns,
             self.sizes + sign * size,
@@ -51,7 +50,7 @@ class Sums:
     def with_mtimes_replaced(self, old: Iterable[int], new: int) -> Sums:
         """The sums had each mtime in ``old`` been ``new`` instead."""
         old = list(old)
-        return Sums(self.count, self.names, self.mtimes - sum(old) + new * len(old), self.sizes)
+        return Sums(self.files, self.names, self.mtimes - sum(old) + new * len(old), self.sizes)
 
 
 def fingerprint(states: Iterable[tuple[str, int, int]]) -> Sums:

@@ -13,15 +13,13 @@ the codec and the taxonomy are imported only when files have to be parsed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from litmap.store.entries import (
     ENTRY_COLUMNS,
@@ -85,8 +83,7 @@ class IndexUnavailable(Exception):
     """The index cannot be opened or written here (callers fall back to reading the files)."""
 
 
-@dataclass(frozen=True)
-class TaxonomyInfo:
+class TaxonomyInfo(NamedTuple):
     """What search needs of the category tree: titles, and each category's subtree."""
 
     titles: dict[str, str]
@@ -96,8 +93,7 @@ class TaxonomyInfo:
     tree: list[tuple[str, str, str | None, list[str]]]
 
 
-@dataclass(frozen=True)
-class BrokenFile:
+class BrokenFile(NamedTuple):
     """A paper file the index could not read (``litmap check`` says more)."""
 
     file: str
@@ -137,6 +133,8 @@ def existing_index(root: Path, read_only: bool = False) -> Path | None:
 
 
 def _cache_path(root: Path) -> Path:
+    import hashlib
+
     digest = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
     return user_cache_dir() / digest / INDEX_FILE
 
@@ -240,7 +238,7 @@ class Index:
             # The index now holds the files as stat-ed, except that files too fresh to trust hold mtime -1.
             held = sums.with_mtimes_replaced(distrusted, -1)
             self._set_meta("files", str(held))
-            self._set_meta("papers", str(sums.count - len(self.broken_files())))
+            self._set_meta("papers", str(sums.files - len(self.broken_files())))
             self.db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(Exception):
