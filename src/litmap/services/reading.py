@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from litmap.errors import LitmapError
 
@@ -29,8 +28,7 @@ ARXIV_ABS = "https://arxiv.org/abs/"
 TARGET_KINDS = {"pdf": "attached PDF", "url": "URL", "doi": "DOI", "arxiv": "arXiv id"}
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One thing to open: a local file or a web address."""
 
     kind: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from litmap.errors import InvalidValue
@@ -17,21 +16,29 @@ from litmap.errors import InvalidValue
 _BAD_TAG = re.compile(r"[\s,]")
 
 
-@dataclass
 class Outcome:
     """What a change did: the papers rewritten, and those already as asked (left untouched)."""
 
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    def __init__(self, changed: list[str] | None = None, unchanged: list[str] | None = None) -> None:
+        self.changed: list[str] = [] if changed is None else changed
+        self.unchanged: list[str] = [] if unchanged is None else unchanged
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Outcome):
+            return NotImplemented
+        return (self.changed, self.unchanged) == (other.changed, other.unchanged)
+
+    def __repr__(self) -> str:
+        return f"Outcome(changed={self.changed!r}, unchanged={self.unchanged!r})"
 
 
-@dataclass
 class TagRequest:
     """The positional arguments of ``litmap tag``: citekeys, ``+TAG`` to add, ``-TAG`` to remove."""
 
-    keys: list[str] = field(default_factory=list)
-    add: list[str] = field(default_factory=list)
-    remove: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.add: list[str] = []
+        self.remove: list[str] = []
 
 
 def validate_tag(tag: str) -> str:
