@@ -388,3 +388,25 @@ def test_quoted_words_digits_keys_and_most_words_on_the_bundled_library(invoke, 
     assert result.exit_code == 0
     assert "No paper holds all 3 words; showing the papers that hold the most (2 of 3)." in result.stderr
     assert "elhage2022toy" in result.stdout
+
+
+def test_a_filter_every_paper_passes_leaves_the_ranking_as_it_was(empty_library: Path, invoke, make_paper_file) -> None:  # type: ignore[no-untyped-def]
+    """Without filters the best hits are ranked in the full-text table alone; with one, through every
+    paper row. Both give the same hits in the same order, ties (same words, same score) included."""
+    for number in range(12):
+        make_paper_file(
+            empty_library,
+            f"twin{number:02d}",
+            title="Superposition in toy models" if number % 3 else "Toy models of superposition",
+            abstract="Features in superposition." * (1 + number % 2),
+            year=2018 + number % 4,
+        )
+    make_paper_file(empty_library, "other", title="Grokking", year=2020)
+    for query in ("superposition", "toy superposition", "models superposition -grokking", "toy*"):
+        unfiltered = invoke("search", query, "--json", "-n", "0").stdout
+        for limit in ("1", "2", "5", "7", "12", "20"):
+            best = invoke("search", query, "--keys", "-n", limit)
+            filtered = invoke("search", query, "year:1900..2100", "--keys", "-n", limit)
+            assert best.exit_code == 0, best.stderr
+            assert best.stdout == filtered.stdout, (query, limit)
+            assert best.stdout.split() == [hit["key"] for hit in json.loads(unfiltered)][: int(limit)], (query, limit)

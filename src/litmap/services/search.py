@@ -239,7 +239,7 @@ def search(
     refresh_documents(index)
     corrections: dict[str, list[str]] = {}
     positive: list[str] = []
-    conditions: list[str] = ["p.record IS NOT NULL"]
+    conditions: list[str] = [_READABLE]
     params: list[Any] = []
     for term in query.terms:
         if term.field in DOC_FIELDS:
@@ -296,6 +296,8 @@ def search(
 
 
 _HOLDS = "(p.id IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
+#: The condition every search starts with: the paper file could be read.
+_READABLE = "p.record IS NOT NULL"
 
 
 def _ranked(
@@ -308,12 +310,15 @@ def _ranked(
         return index.db.execute(sql + tail, params).fetchall(), None, None
     match = " AND ".join(positive)
     near = _phrase(" ".join(words)) if len(words) > 1 else None
-    scored = (
-        f"SELECT p.id, p.key, p.year, {_SCORE} AS score, {_HOLDS if near else '0'} AS near"
-        f" FROM fts JOIN papers p ON p.id = fts.rowid WHERE fts MATCH ? AND {where}"
-    )
-    sql = f"SELECT id, key, score, count(*) OVER () FROM ({scored}) ORDER BY near DESC, score DESC, year DESC, key"
-    rows = index.db.execute(sql + tail, [*([near] if near else []), match, *params]).fetchall()
+    if limit and where == _READABLE:
+        rows = _best(index, match, near, limit)
+    else:
+        scored = (
+            f"SELECT p.id, p.key, p.year, {_SCORE} AS score, {_HOLDS if near else '0'} AS near"
+            f" FROM fts JOIN papers p ON p.id = fts.rowid WHERE fts MATCH ? AND {where}"
+        )
+        sql = f"SELECT id, key, score, count(*) OVER () FROM ({scored}) ORDER BY near DESC, score DESC, year DESC, key"
+        rows = index.db.execute(sql + tail, [*([near] if near else []), match, *params]).fetchall()
     if rows or len(positive) < 2:
         return rows, match, None
     # No paper holds every word: the papers holding most of them, ranked.
@@ -330,6 +335,25 @@ def _ranked(
     if not found:
         return [], any_word, None
     return [row[:4] for row in found], any_word, (int(found[0][4]), len(positive))
+
+
+def _best(index: Index, match: str, near: str | None, limit: int) -> list[tuple[int, str, float | None, int]]:
+    """The ``limit`` best rows of ``_ranked`` for a query without filters, in the same order, with less work.
+
+    Every paper in the full-text table is readable, so the matches are ranked in that table alone,
+    and only the rows that can be among the best (those ranked at least as high as the ``limit``-th,
+    ties included) are joined with ``papers`` for the year and key that break ties.
+    """
+    holds = "(rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?))" if near else "0"
+    sql = (
+        f"WITH s AS MATERIALIZED (SELECT rowid AS id, {_SCORE} AS score, {holds} AS near FROM fts WHERE fts MATCH ?),"
+        f" edge AS (SELECT near, score FROM s ORDER BY near DESC, score DESC LIMIT 1 OFFSET {int(limit) - 1})"
+        " SELECT s.id, p.key, s.score, (SELECT count(*) FROM s) FROM s JOIN papers p ON p.id = s.id"
+        " WHERE NOT EXISTS (SELECT 1 FROM edge) OR s.near > (SELECT near FROM edge)"
+        " OR (s.near = (SELECT near FROM edge) AND s.score >= (SELECT score FROM edge))"
+        f" ORDER BY s.near DESC, s.score DESC, p.year DESC, p.key LIMIT {int(limit)}"
+    )
+    return index.db.execute(sql, [*([near] if near else []), match]).fetchall()
 
 
 def _weights(columns: set[str] | None = None) -> str:
