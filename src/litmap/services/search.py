@@ -431,8 +431,7 @@ def filter_condition(index: Index, term: Term) -> tuple[str, list[Any]]:
     """SQL condition (over papers ``p``) and parameters for a tag, cat, year or type filter."""
     if term.field == "tag":  # case-insensitive: every spelling in use of the tag
         wanted = term.value.casefold()
-        spellings = [t for (t,) in index.db.execute("SELECT DISTINCT value FROM labels WHERE kind = 't'")]
-        same = [t for t in spellings if t.casefold() == wanted] or [term.value]
+        same = [t for t in index.tags_in_use() if t.casefold() == wanted] or [term.value]
         marks = ", ".join("?" * len(same))
         return f"p.id IN (SELECT paper FROM labels WHERE kind = 't' AND value IN ({marks}))", same
     if term.field == "type":

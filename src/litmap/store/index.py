@@ -462,15 +462,15 @@ class Index:
         for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
             yield json.loads(text)
 
+    def tags_in_use(self) -> list[str]:
+        """Every tag some paper carries, once each (each spelling of it)."""
+        return [str(value) for (value,) in self.db.execute(_DISTINCT_TAGS)]
+
     def tag_spellings(self, tags: Iterable[str]) -> dict[str, str]:
         """The first spelling the index holds (by file name, then place in the file) of each of
         ``tags`` some paper carries, by its casefolded form (tags compare case-insensitively)."""
         wanted = {tag.casefold() for tag in tags}
-        values = [
-            str(value)
-            for (value,) in self.db.execute("SELECT DISTINCT value FROM labels WHERE kind = 't'")
-            if str(value).casefold() in wanted
-        ]
+        values = [value for value in self.tags_in_use() if value.casefold() in wanted]
         first: dict[str, tuple[tuple[str, int], str]] = {}
         for start in range(0, len(values), 500):
             part = values[start : start + 500]
@@ -492,6 +492,18 @@ class Index:
         """Indexed words (with their paper counts) whose length is within ``slack`` of ``length``."""
         sql = "SELECT word, docs FROM words WHERE length(word) BETWEEN ? AND ?"
         return self.db.execute(sql, (length - slack, length + slack)).fetchall()
+
+
+#: Every tag any paper carries, once each: a loose index scan (one index lookup per distinct tag,
+#: where ``SELECT DISTINCT`` would visit every paper's labels).
+_DISTINCT_TAGS = """
+WITH RECURSIVE tag(value) AS (
+    SELECT min(value) FROM labels WHERE kind = 't'
+    UNION ALL
+    SELECT (SELECT min(value) FROM labels WHERE kind = 't' AND value > tag.value) FROM tag WHERE tag.value IS NOT NULL
+)
+SELECT value FROM tag WHERE value IS NOT NULL
+"""
 
 
 def schema_tag() -> str:
