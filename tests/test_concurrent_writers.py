@@ -128,3 +128,22 @@ def test_a_new_paper_never_replaces_an_existing_file(empty_library: Path) -> Non
         library.stage_paper(changes, Paper(key=existing, title="Mine"))
         target.write_text('title = "Theirs"\n', encoding="utf-8")  # another program got there first
     assert target.read_text(encoding="utf-8") == 'title = "Theirs"\n'
+
+
+def test_the_library_lock_keeps_out_a_filelock_holder_and_is_given_back(empty_library: Path) -> None:
+    """litmap takes its lock with flock, as the filelock package does on Unix: each keeps the other out."""
+    from litmap.store.files import library_lock
+
+    probe = (
+        "import sys; from filelock import FileLock, Timeout\n"
+        "try:\n    FileLock(sys.argv[1]).acquire(timeout=0.3); print('taken')\n"
+        "except Timeout:\n    print('locked')\n"
+    )
+    path = str(empty_library / ".litmap" / "lock")
+
+    def other_process() -> str:
+        return subprocess.run([sys.executable, "-c", probe, path], capture_output=True, text=True).stdout.strip()
+
+    with library_lock(empty_library):
+        assert other_process() == "locked"
+    assert other_process() == "taken"

@@ -183,26 +183,70 @@ def library_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[
 
     A writer that waits longer than :data:`LOCK_NOTICE_SECONDS` says so through the wait notice.
     """
-    from filelock import FileLock, Timeout
-
     directory = state_dir(root)
     directory.mkdir(exist_ok=True)
-    lock = FileLock(str(directory / "lock"))
-    try:
-        try:
-            lock.acquire(timeout=min(LOCK_NOTICE_SECONDS, timeout))
-        except Timeout:
-            if timeout <= LOCK_NOTICE_SECONDS:
-                raise
+    lock = _FileLock(str(directory / "lock"))
+    if not lock.acquire(min(LOCK_NOTICE_SECONDS, timeout)):
+        if timeout > LOCK_NOTICE_SECONDS:
             for notice in _lock_wait_notice:
                 notice(root)
-            lock.acquire(timeout=timeout - LOCK_NOTICE_SECONDS)
-    except Timeout:
-        raise LitmapError(f"the library {root} is locked by another litmap process; try again in a moment") from None
+        if timeout <= LOCK_NOTICE_SECONDS or not lock.acquire(timeout - LOCK_NOTICE_SECONDS):
+            raise LitmapError(f"the library {root} is locked by another litmap process; try again in a moment")
     try:
         yield
     finally:
         lock.release()
+
+
+class _FileLock:
+    """An exclusive lock on a file: ``flock`` where the system has it (what filelock's Unix lock
+    does, so both keep each other out), else the filelock package. Importing filelock costs more
+    than a whole ``litmap tag``, so on Linux and macOS it is not imported."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.other: Any = None
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock, waiting up to ``timeout`` seconds; whether it was taken."""
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock, Timeout
+
+            self.other = self.other or FileLock(self.path)
+            try:
+                self.other.acquire(timeout=timeout)
+            except Timeout:
+                return False
+            return True
+        import time
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(0.05)
+                continue
+            except BaseException:
+                os.close(fd)
+                raise
+            self.fd = fd
+            return True
+
+    def release(self) -> None:
+        """Give the lock back (closing the file releases the flock)."""
+        if self.other is not None:
+            self.other.release()
+        elif self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 class Changes:
