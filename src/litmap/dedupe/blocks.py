@@ -16,7 +16,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import cache, partial
-from typing import Any
 
 #: A block of this many papers is scanned by year (fewer: at once, one call being cheaper than several).
 SPLIT_BLOCK = 64
