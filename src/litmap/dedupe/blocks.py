@@ -13,9 +13,9 @@ copied together once it is big, and again each time it has doubled since.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from functools import cache, partial
-from typing import Any
 
 #: A block of this many papers is scanned by year (fewer: at once, one call being cheaper than several).
 SPLIT_BLOCK = 64
@@ -33,16 +33,14 @@ class _Part:
         self.contents: list[str] = []
         self._together = 0
 
-    def near(self, extract: Callable[..., Any], content: str, cutoff: float) -> list[tuple[float, int]]:
-        """(score, index) of the papers whose contents score at least ``cutoff`` against ``content``."""
+    def choices(self) -> list[str]:
+        """The title words of the papers, copied together first when there are many new ones."""
         if len(self.contents) >= COMPACT_PART and len(self.contents) >= 2 * self._together:
             copies = "\0".join(self.contents).split("\0")  # no NUL in a title's words (fold_text)
             if len(copies) == len(self.contents):
                 self.contents = copies
             self._together = len(self.contents)
-        indexes = self.indexes
-        found = extract(content, self.contents, score_cutoff=cutoff)
-        return [(score, indexes[position]) for _choice, score, position in found]
+        return self.contents
 
 
 class Block(_Part):
@@ -64,20 +62,18 @@ class Block(_Part):
 
     def near_ones(self, content: str, cutoff: float, year: int | None, year_gap: int) -> list[int]:
         """Indexes of the papers whose contents score at least ``cutoff`` against ``content``, surest
-        first, then in the order they came in (as ``rapidfuzz.process.extract`` orders them). A big
-        block leaves out the papers of a year more than ``year_gap`` from ``year`` (both known)."""
-        extract = _extractor()
+        first, then in the order they came in. A big block leaves out the papers of a year more than
+        ``year_gap`` from ``year`` (both known)."""
+        return near_in([self], content, cutoff, year, year_gap)[0]
+
+    def parts(self, year: int | None, year_gap: int) -> list[_Part]:
+        """What to scan for a paper of ``year``: the whole block, or (a big one) the parts of the
+        years within ``year_gap`` of it and of no year."""
         if year is None or len(self.indexes) < SPLIT_BLOCK:
-            found = self.near(extract, content, cutoff)
-        else:
-            self._part_by_year()
-            found = []
-            for near_year in (None, *range(year - year_gap, year + year_gap + 1)):
-                part = self._by_year.get(near_year)
-                if part is not None:
-                    found += part.near(extract, content, cutoff)
-            found.sort(key=lambda hit: (-hit[0], hit[1]))
-        return [index for _score, index in found]
+            return [self]
+        self._part_by_year()
+        found = (self._by_year.get(near) for near in (None, *range(year - year_gap, year + year_gap + 1)))
+        return [part for part in found if part is not None]
 
     def _part_by_year(self) -> None:
         """File the papers that came in since the last call under their years."""
@@ -88,6 +84,26 @@ class Block(_Part):
             part.indexes.append(self.indexes[position])
             part.contents.append(self.contents[position])
         self._parted = len(self.indexes)
+
+
+def near_in(blocks: Sequence[Block], content: str, cutoff: float, year: int | None, year_gap: int) -> list[list[int]]:
+    """:meth:`Block.near_ones` of each of ``blocks``, all scanned in one rapidfuzz call (a call costs
+    as much as scanning a dozen titles, and a look-up scans several small parts)."""
+    choices: list[str] = []
+    starts: list[int] = []
+    owners: list[tuple[int, list[int]]] = []
+    for number, block in enumerate(blocks):
+        for part in block.parts(year, year_gap):
+            starts.append(len(choices))
+            owners.append((number, part.indexes))
+            choices += part.choices()
+    hits: list[list[tuple[float, int]]] = [[] for _ in blocks]
+    if choices:
+        for _choice, score, position in _extractor()(content, choices, score_cutoff=cutoff):
+            at = bisect_right(starts, position) - 1
+            number, indexes = owners[at]
+            hits[number].append((-score, indexes[position - starts[at]]))
+    return [[index for _score, index in sorted(found)] for found in hits]
 
 
 @cache

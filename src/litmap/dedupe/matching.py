@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from litmap.dedupe.blocks import Block
+from litmap.dedupe.blocks import Block, near_in
 from litmap.identifiers import arxiv_id_from_doi, doi_match_key
 from litmap.keys import STOPWORDS
 from litmap.models import Author, Paper
@@ -169,6 +169,13 @@ class Features:
     year: int | None
     #: Where the work sits in its container: volume, number, first page, edition (normalised; None if unknown).
     locator: tuple[str | None, ...]
+
+    def with_paper(self, paper: Paper) -> Features:
+        """These features, of ``paper`` (this one's paper under another key: the same features)."""
+        return Features(
+            paper, self.arxiv, self.doi, self.title, self.compact, self.content, self.words, self.numbers,
+            self.authors, self.year, self.locator,
+        )  # fmt: skip
 
     @property
     def first_author(self) -> str:
@@ -486,8 +493,8 @@ class Matcher:
         if entry.first_author in self._by_author:
             blocks.append(self._by_author[entry.first_author])
         cutoff = self.threshold - PREFILTER_SLACK
-        for block in blocks:
-            for index in block.near_ones(entry.content, cutoff, entry.year, MAX_YEAR_GAP):
+        for hits in near_in(blocks, entry.content, cutoff, entry.year, MAX_YEAR_GAP):
+            for index in hits:
                 if index not in seen:
                     seen.add(index)
                     yield index

@@ -118,7 +118,7 @@ class _Admission:
             )  # fmt: skip
             return self._alias_duplicate(present, candidate)
         paper, notes = self._finish(candidate)
-        self.matcher.add(paper, dataclasses.replace(entry, paper=paper))  # a new key: the same features
+        self.matcher.add(paper, entry.with_paper(paper))  # a new key: the same features
         self.keys.claim(paper)
         self.new[paper.key] = paper
         return Outcome(
@@ -409,14 +409,17 @@ def import_bibtex(
     outcomes: list[Outcome] = []
     with collector_paused(), _admitting(library, options) as session:  # papers, features, texts: no cycles
         session.keys.reserve(key for item in items for key in _keys_of(item))
-        for done, item in enumerate(items, start=1):
+        total = len(items)
+        items.reverse()  # each entry is let go once admitted: its paper is copied under a new key
+        for done in range(1, total + 1):
+            item = items.pop()
             label = f"{name}:{item.line}" + (f" ({item.key})" if item.key else "")
             candidate = Candidate(
                 label, item.paper, item.error, line=item.line, original_key=item.key or None, notes=item.notes
             )
             outcomes.append(session.admit(candidate))
             if progress:
-                progress(Step("checking", done, len(items)))
+                progress(Step("checking", done, total))
         key_at = {o.line: p.key for o in outcomes if (p := o.paper or o.existing) is not None}
         folded = [
             FoldedParent(

@@ -106,8 +106,12 @@ def write_temp(path: Path, text: str, sync: bool = True) -> Path:
             view = view[os.write(fd, view) :]
         if sync:
             os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # no stray left behind (a change's commit sweeps none)
+        raise
+    os.close(fd)
     return tmp
 
 
@@ -332,9 +336,10 @@ def commit(root: Path, changes: Changes) -> None:
     """Apply ``changes`` atomically. The caller must hold :func:`library_lock`."""
     if not changes:
         return
-    for path in sorted(changes.creates):
-        if os.path.lexists(path):
-            raise LitmapError(f"{path}: this file appeared while litmap was writing; nothing was written over it")
+    appeared = [path for path in changes.creates if os.path.lexists(path)]
+    if appeared:
+        path = min(appeared)
+        raise LitmapError(f"{path}: this file appeared while litmap was writing; nothing was written over it")
     if len(changes.writes) == 1 and not changes.deletes:
         ((path, text),) = changes.writes.items()
         if path in changes.creates:
@@ -375,19 +380,24 @@ def _apply(root: Path, staged: list[tuple[str, str]], changes: Changes) -> None:
         "deletes": sorted(str(p) for p in changes.deletes),
     }
     try:
-        atomic_write(journal, json.dumps(payload, indent=1))
+        atomic_write(journal, json.dumps(payload))  # no indent: Python's C encoder
     except BaseException:
         if not journal.exists():  # the old state stands: leave no staged copies behind
             for tmp, _final in staged:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
         raise
-    roll_forward(root)
+    roll_forward(root, sweep=False)
     _committed[0] += 1
 
 
-def roll_forward(root: Path) -> bool:
-    """Finish a change whose journal was written; sweep stray temp files. True if any work."""
+def roll_forward(root: Path, sweep: bool = True) -> bool:
+    """Finish a change whose journal was written; sweep stray temp files. True if any work.
+
+    ``sweep=False``: a change this process just applied, whose every temp file the journal named (a
+    failed write removes its own temp file): no folder is listed for strays. A writer killed before its
+    journal leaves the staging marker, and the next one sweeps.
+    """
     journal = state_dir(root) / JOURNAL
     did_work = False
     if journal.exists():
@@ -418,7 +428,7 @@ def roll_forward(root: Path) -> bool:
         did_work = True
     with contextlib.suppress(FileNotFoundError):
         (state_dir(root) / STAGING).unlink()
-    for directory in (root, root / PAPERS_DIR):
+    for directory in (root, root / PAPERS_DIR) if sweep else ():
         for stray in _strays(directory):
             with contextlib.suppress(OSError):
                 os.unlink(stray)
