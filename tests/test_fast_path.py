@@ -46,6 +46,13 @@ READS = [
     ["show", "elhage2022toy", "olah2020zoom", "--json"],
     ["stats"],
     ["stats", "--json"],
+    ["export", "bibtex"],
+    ["export", "bibtex", "--ascii", "--abstracts", "--prefer", "preprint"],
+    ["export", "bibtex", "-c", "attribution", "--tag", "to-read", "--allow-missing"],
+    ["export", "csl-json", "--query", "superposition"],
+    ["export", "hayagriva", "--prefer=published"],
+    ["dedupe", "--json"],
+    ["dedupe", "--json", "--threshold", "90"],
 ]
 
 MISTAKES = [
@@ -69,6 +76,15 @@ MISTAKES = [
     ["tag", "elhage2022toy", "+bad,tag"],
     ["tag", "elhage2022toy", "+x", "-x"],
     ["-L", "/no/such/library", "search", "x"],
+    ["export", "bibtex", "--bogus"],
+    ["export", "bibtex", "--prefer", "newest"],
+    ["export", "csl-json", "--ascii"],
+    ["export", "nosuchformat"],
+    ["export", "bibtex", "-c", "no-such-category"],
+    ["export", "bibtex", "-o", "litmap.toml"],
+    ["dedupe", "--json", "--threshold", "20"],
+    ["dedupe", "--json", "--threshold", "many"],
+    ["-L", "/no/such/library", "export", "bibtex"],
 ]
 
 
@@ -84,6 +100,17 @@ def test_mistakes_give_the_same_error_both_ways(bundled_copy: Path, args: list[s
     result = same(args, bundled_copy)
     assert result.returncode != 0 or "--help" in args
     assert "Traceback" not in result.stderr
+
+
+def test_export_to_a_file_writes_alike_both_ways(bundled_copy: Path) -> None:
+    texts = {}
+    for typer_path in (True, False):
+        out = bundled_copy / f"out-{typer_path}.bib"
+        done = run(["export", "bibtex", "-o", str(out)], bundled_copy, typer_path)
+        assert done.returncode == 0, done.stderr
+        texts[typer_path] = (done.stdout, done.stderr.replace(str(out), "OUT"), out.read_text(encoding="utf-8"))
+    assert texts[True] == texts[False]
+    assert texts[False][1].startswith("Wrote ") and "@" in texts[False][2]
 
 
 def test_tag_changes_the_file_alike_both_ways(bundled_copy: Path) -> None:
@@ -110,7 +137,8 @@ def test_hot_commands_do_not_load_typer(bundled_copy: Path) -> None:
         "main()\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("LITMAP_")} | {"LITMAP_LIBRARY": str(bundled_copy)}
-    for args, loads_typer in ((["search", "superposition"], False), (["stats"], False), (["tree"], True)):
+    hot = (["search", "superposition"], False), (["stats"], False), (["export", "bibtex"], False), (["tree"], True)
+    for args, loads_typer in hot:
         done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert done.stderr.endswith(f"TYPER={loads_typer}\n"), (args, done.stderr)
@@ -129,5 +157,9 @@ def test_shell_completion_and_help_are_left_to_typer() -> None:
     assert parse(["--help"]) is None
     assert parse(["search", "-h"]) is None
     assert parse(["tag", "--rename", "a", "b"]) is None
-    assert parse(["export", "bibtex"]) is None
+    assert parse(["export", "bibtex", "-h"]) is None
+    assert parse(["export", "bibtex", "elhage2022toy"]) is None
+    assert parse(["export", "bibtex", "-o", "out.bib", "--watch"]) is None
+    assert parse(["dedupe"]) is None
+    assert parse(["dedupe", "--json", "--merge", "--yes"]) is None
     assert parse(["-L"]) is None

@@ -190,7 +190,7 @@ def check_provenance(value: Any) -> dict[str, Any] | None:
 class Author(BaseModel):
     """One author: family name and given names (an organisation has only ``family``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     family: str
     given: str = ""
@@ -231,7 +231,7 @@ class Author(BaseModel):
 class Paper(BaseModel):
     """One bibliography entry. ``extra`` keeps every other BibTeX field (lower-case names)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     key: str
     type: str = "article"
@@ -477,7 +477,7 @@ class Paper(BaseModel):
 class Category(BaseModel):
     """A node of the taxonomy; ``order`` is its position among its siblings (file order)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     id: str
     title: str

@@ -113,7 +113,7 @@ def dedupe(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --merge: merge every group without asking.")] = False,
 ) -> None:
     """Find records of the same paper: list them with reasons and scores, or merge them."""
-    from litmap.cli.render import console, emit_json
+    from litmap.cli.render import console
 
     library = state.library()
     if distinct:
@@ -133,15 +133,17 @@ def dedupe(
     if merge:
         library.ensure_writable()
 
+    if as_json and not merge:
+        from litmap.cli.dedupe_run import run_dedupe_json
+
+        run_dedupe_json(threshold)
+        return
     from litmap.services.dedupe import library_duplicates
 
     found = library_duplicates(library, threshold)
     groups = [g for g in found if not g.versions]
     versions = [g for g in found if g.versions]
     if not merge:
-        if as_json:
-            emit_json([g.to_json() for g in found])
-            return
         for number, group in enumerate(found, 1):
             console.print(_group_table(number, group))
             console.print()

@@ -1,7 +1,6 @@
 """``litmap export``: BibTeX for a paper draft, CSL-JSON, the reading list as a Markdown page."""
 
 import inspect
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -9,13 +8,13 @@ import typer
 import typer.main
 
 from litmap.cli import state
-from litmap.cli.app import LitmapGroup, app, bundled_hint, fail
+from litmap.cli.app import LitmapGroup, app, fail
 from litmap.cli.complete import complete_categories, complete_keys, complete_tags
 from litmap.cli.inputs import keys_with_stdin
 
 if TYPE_CHECKING:
     from litmap.formats import ExportFormat
-    from litmap.services.export import Exported, ExportScope, Selection
+    from litmap.services.export import Exported, Selection
 
 
 class FormatGroup(LitmapGroup):
@@ -206,7 +205,8 @@ def _format_command(export_format: "ExportFormat") -> Any:
 
 def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
     """Choose the papers, render them in ``export_format``, write them and report what is missing."""
-    from litmap.services.export import Draft, Selection, export_papers
+    from litmap.cli.export_run import run_export
+    from litmap.services.export import Draft, Selection
 
     keys = params["keys"] or []
     wanted = keys_with_stdin(keys)
@@ -227,8 +227,7 @@ def _export(export_format: "ExportFormat", params: dict[str, Any]) -> None:
     output, watching = params["output"], params["watch"]
     if watching and output is None:
         raise typer.BadParameter("needs -o FILE (the file to keep in step)", param_hint="--watch")
-    exported = export_papers(state.library(), export_format.name, selection, flags)
-    _deliver(exported.text, output, exported.scope, export_format.wrote, params["allow_missing"] or watching)
+    exported = run_export(export_format.name, selection, flags, output, params["allow_missing"] or watching)
     if watching:
         _watch(export_format, selection, flags, output, exported)
 
@@ -239,6 +238,7 @@ def _watch(
     """Re-export on every change until Ctrl-C, one line per change; Ctrl-C exits 0."""
     import signal
 
+    from litmap.cli.export_run import note, write
     from litmap.services.watch import watch_export
 
     # Started in the background by a script, a process inherits SIGINT ignored; watching must stop on it.
@@ -246,54 +246,9 @@ def _watch(
     try:
         inputs = first.scope.files
         for line in watch_export(
-            state.library(), export_format.name, selection, flags, output, first, lambda t: _write(t, output, inputs)
+            state.library(), export_format.name, selection, flags, output, first, lambda t: write(t, output, inputs)
         ):
-            _note(line)
+            note(line)
     except KeyboardInterrupt:
         pass
-    _note("Stopped watching.")
-
-
-def _deliver(text: str, output: Path | None, scope: "ExportScope", wrote: str, allow_missing: bool) -> None:
-    """Write the export, then report what is missing; exit 1 on missing keys unless allowed."""
-    _write(text, output, scope.files)
-    for line in scope.unread:
-        _note(f"Note: not followed: {line}")
-    for line in scope.warnings:
-        _note(f"Warning: {line}")
-    for paper_key, used, other in scope.double_cited:
-        same = f"{used!r} and {other!r} are the same paper ({paper_key})"
-        _note(f"Warning: {same}; both keys are defined (cite one to list it once)")
-    if output is not None:
-        from litmap.cli.plain import one_in_singular
-
-        count = len(scope.papers)
-        _note(f"Wrote {one_in_singular(wrote.format(count=count), count)} to {output}")
-    if not scope.missing:
-        return
-    from litmap.errors import did_you_mean
-
-    for missing in scope.missing:
-        where = f"{missing.where}: " if missing.where else ""
-        _note(f"{where}no paper with key {missing.key!r}{did_you_mean(missing.suggestions)}")
-    count = len(scope.missing)
-    what = f"{count} key{'s are' if count > 1 else ' is'} not in the library"
-    if allow_missing:
-        _note(f"Warning: {what} (exported the rest)")
-        return
-    raise fail(f"{what}; the rest were exported (pass --allow-missing to accept this){bundled_hint()}")
-
-
-def _write(text: str, output: Path | None, inputs: "list[Path]") -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from litmap.store.user_files import write_user_file
-
-    library = state.library()
-    write_user_file(output, text, [*inputs, library.config_path, library.taxonomy_path])
-
-
-def _note(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    note("Stopped watching.")

@@ -2,9 +2,10 @@
 
 Building the typer app (importing typer and click, and turning every command's signature into
 click parameters) costs more than a warm ``litmap search`` itself. :func:`main` reads argv for the
-commonest forms of ``search``, ``list``, ``show``, ``stats`` and ``tag`` (global ``--library``,
-the commands' own options and arguments) and runs the same bodies as the typer commands
-(:mod:`litmap.cli.reads`), with the same error handling. Anything else (``--help``, a mistake in
+commonest forms of ``search``, ``list``, ``show``, ``stats``, ``tag``, ``export`` and ``dedupe --json``
+(global ``--library``, the commands' own options and arguments) and runs the same bodies as the
+typer commands (:mod:`litmap.cli.reads`, :mod:`litmap.cli.export_run`, :mod:`litmap.cli.dedupe_run`),
+with the same error handling. Anything else (``--help``, a mistake in
 the arguments, another command, shell completion, an option spelt in a rarer form) is left to the
 typer app, so help and usage errors are typer's own. ``LITMAP_NO_FAST_PATH=1`` turns the fast
 path off (tests compare both).
@@ -23,8 +24,10 @@ NO_FAST_PATH = "LITMAP_NO_FAST_PATH"
 _EXCLUSION = re.compile(r"^-[^-\s].")
 _LIMIT_CLUSTER = re.compile(r"^-n\d+$")
 _WHOLE = re.compile(r"^[0-9]+$")
+#: ``litmap dedupe --threshold`` unless given (:data:`litmap.dedupe.matching.DEFAULT_THRESHOLD`).
+DEFAULT_THRESHOLD = 80.0
 
-Body = Callable[[], None]
+Body = Callable[[], object]
 
 
 def exclusions_last(args: list[str]) -> list[str]:
@@ -180,12 +183,63 @@ def _tag(args: list[str]) -> Body | None:
     return partial(run_tag, list(args), [], [])
 
 
+def _export(args: list[str]) -> Body | None:
+    # A whole library (or its --category/--tag/--query part) in a built-in format, to stdout or -o FILE:
+    # keys, drafts, --watch and help go through typer.
+    if not args or args[0].startswith("-"):
+        return None
+    from litmap.formats import export_formats
+
+    chosen = next((f for f in export_formats() if f.name == args[0]), None)
+    if chosen is None:
+        return None
+    flags = {f.flag: (f.name, True) for f in chosen.flags} | {"--allow-missing": ("allow_missing", True)}
+    valued = {"-c": "category", "--category": "category", "-t": "tag", "--tag": "tag", "-q": "query"}
+    valued |= {"--query": "query", "--prefer": "prefer", "-o": "output", "--output": "output"}
+    parsed = _options(args[1:], flags, valued, many=("tag",))
+    if parsed is None or parsed[1] or parsed[0].get("prefer", "published") not in ("published", "preprint"):
+        return None
+    from pathlib import Path
+
+    from litmap.cli.export_run import run_export
+    from litmap.services.export import Selection
+
+    values = parsed[0]
+    selection = Selection(
+        category=values.get("category"),
+        tags=values["tag"],
+        query=values.get("query"),
+        prefer=values.get("prefer", "published"),
+    )
+    output = Path(values["output"]) if "output" in values else None
+    chosen_flags = {f.name: bool(values.get(f.name)) for f in chosen.flags}
+    return partial(run_export, chosen.name, selection, chosen_flags, output, bool(values.get("allow_missing")))
+
+
+def _dedupe(args: list[str]) -> Body | None:
+    # Only the groups as JSON (with --threshold): the tables, --merge and --not go through typer.
+    parsed = _options(args, _JSON, {"--threshold": "threshold"})
+    if parsed is None or parsed[1] or not parsed[0].get("as_json"):
+        return None
+    try:
+        threshold = float(parsed[0].get("threshold", DEFAULT_THRESHOLD))
+    except ValueError:
+        return None
+    if not 50 <= threshold <= 100:
+        return None
+    from litmap.cli.dedupe_run import run_dedupe_json
+
+    return partial(run_dedupe_json, threshold)
+
+
 _COMMANDS: dict[str, Callable[[list[str]], Body | None]] = {
     "search": _search,
     "list": _list,
     "show": _show,
     "stats": _stats,
     "tag": _tag,
+    "export": _export,
+    "dedupe": _dedupe,
 }
 
 

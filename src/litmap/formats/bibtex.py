@@ -96,14 +96,13 @@ def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None, ids: Ite
     """One BibTeX entry, ending with a newline; ``ids`` are other keys biber resolves to it."""
     options = options or BibtexOptions()
     entry_type, fields = entry_fields(paper, options)
-    lines = [f"@{entry_type}{{{paper.key},"]
-    lines.extend(f"  {name} = {value}," for name, value in fields)
-    own = [key.strip() for key in paper.extra.get("ids", "").split(",") if key.strip()]
-    also = list(dict.fromkeys([*own, *ids]))
+    lines = [f"@{entry_type}{{{paper.key},", *[f"  {name} = {value}," for name, value in fields]]
+    own = [key.strip() for key in paper.extra["ids"].split(",") if key.strip()] if "ids" in paper.extra else []
+    also = list(dict.fromkeys([*own, *ids])) if own or ids else []
     if also:
         lines.append(f"  ids = {{{', '.join(also)}}},")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    lines.append("}\n")
+    return "\n".join(lines)
 
 
 def entry_type(paper: Paper) -> tuple[str, str | None]:
@@ -127,8 +126,9 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
     out: list[tuple[str, str]] = []
     if paper.authors:
         ascii_only = options.ascii_only
-        names = [_name_text(a.family, a.given, ascii_only) for a in paper.authors]
-        out.append(("author", "{" + " and ".join(names) + "}"))
+        out.append(
+            ("author", "{" + " and ".join([_name_text(a.family, a.given, ascii_only) for a in paper.authors]) + "}")
+        )
     if not untitled:  # an entry biblatex lets go without a title gets none (litmap made one up to show)
         out.append(("title", "{" + _title(paper, options) + "}"))
     # The venue goes in the type's container field, unless the entry brought it in a field of its own.
@@ -182,12 +182,18 @@ def _verbatim_value(value: str, options: BibtexOptions, ascii_only: bool = False
 def _title(paper: Paper, options: BibtexOptions) -> str:
     """The title escaped, with protected words (the library's, the paper's own, acronyms) in braces;
     math and macros kept as they are."""
-    from litmap.formats.latex_text import latex_islands
-
     own = tuple(paper.protected)
     has_latex = "$" in paper.title or "\\" in paper.title
+    if not has_latex:
+        ascii_only = options.ascii_only
+        return "".join(
+            "{" + escape(piece, ascii_only) + "}" if protect else escape(piece, ascii_only)
+            for piece, protect in options.protected.split(paper.title, own)
+        )
+    from litmap.formats.latex_text import latex_islands
+
     out: list[str] = []
-    for segment, is_latex in latex_islands(paper.title) if has_latex else [(paper.title, False)]:
+    for segment, is_latex in latex_islands(paper.title):
         if is_latex:  # braced, so that a style's case change leaves math and macro names alone
             out.append(segment if segment.startswith("{") and balanced(segment[1:-1]) else "{" + segment + "}")
             continue
@@ -195,8 +201,7 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
             escaped = escape(piece, options.ascii_only)
             out.append("{" + escaped + "}" if protect else escaped)
     title = "".join(out)
-    # Without math or macros the pieces above are already what escaping all of it would give.
-    if has_latex and not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
+    if not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
         return "".join(
             "{" + escape(piece, options.ascii_only, keep_latex=False) + "}"
             if protect

@@ -51,6 +51,8 @@ class ProtectedTerms:
 
         ``own`` are a paper's braced forms (``{A}rabic``): their unbraced text is cut as they brace it.
         """
+        if not own and not self.terms:  # the common case: acronyms only, never two unprotected pieces in a row
+            return self._split_words(text)
         forms = {plain_form(form): form for form in own if plain_form(form)}
         terms = _longest_first(self.terms + tuple(forms))
         pieces: list[tuple[str, bool]] = []
@@ -69,12 +71,16 @@ class ProtectedTerms:
         pieces: list[tuple[str, bool]] = []
         position = 0
         for match in _CANDIDATE.finditer(text):
-            if needs_protection(match.group(0)):
-                pieces.append((text[position : match.start()], False))
-                pieces.append((match.group(0), True))
+            word = match.group(0)
+            if needs_protection(word):
+                start = match.start()
+                if start > position:
+                    pieces.append((text[position:start], False))
+                pieces.append((word, True))
                 position = match.end()
-        pieces.append((text[position:], False))
-        return [piece for piece in pieces if piece[0]]
+        if position < len(text):
+            pieces.append((text[position:], False))
+        return pieces
 
 
 def plain_form(form: str) -> str:

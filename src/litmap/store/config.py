@@ -46,7 +46,7 @@ class LibraryConfig(BaseModel):
         from litmap.keys import base_key
         from litmap.models import Paper
 
-        base_key(Paper(key="x", title="Check"), value)
+        base_key(Paper.model_construct(key="x", title="Check"), value)
         return value
 
     def setting(self, section: str, name: str, env: str | None = None, default: Any = None) -> Any:

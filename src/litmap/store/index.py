@@ -459,8 +459,10 @@ class Index:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every readable paper's JSON record (as ``Paper.to_json()`` gave it), in file-name order."""
-        for (text,) in self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file"):
-            yield json.loads(text)
+        rows = self.db.execute("SELECT record FROM papers WHERE record IS NOT NULL ORDER BY file")
+        # Decoded a thousand at a time, as one JSON array: json.loads costs more per call than per record.
+        while chunk := rows.fetchmany(1000):
+            yield from json.loads("[" + ",".join([text for (text,) in chunk]) + "]")
 
     def tags_in_use(self) -> list[str]:
         """Every tag some paper carries, once each (each spelling of it)."""
