@@ -1,12 +1,13 @@
 """BibTeX in: .bib text (Zotero, Better BibTeX, JabRef, Mendeley, by hand) to papers. Pure, no I/O.
 
-bibtexparser 2 splits the file into blocks; litmap evaluates the values itself so that every entry
-is treated alike, including those bibtexparser flags: ``@string`` macros (case-insensitive, also
-inside ``#`` concatenations), the standard month macros, ``crossref`` (a child inherits its
-parent's fields, the parent's title becoming its booktitle; a ``@proceedings`` that only serves as
-a parent is not imported as a paper), LaTeX accents and escapes to Unicode (``latex_text``), and
-every field litmap has no place for kept in ``Paper.extra``. A malformed entry becomes a
-:class:`BibItem` with the line it starts on and the reason, and never stops the rest.
+bibtexparser 2's splitter (sped up by :mod:`bibtex_split`) splits the file into blocks; litmap
+evaluates the values itself so that every entry is treated alike, including those bibtexparser
+flags: ``@string`` macros (case-insensitive, also inside ``#`` concatenations), the standard month
+macros, ``crossref`` (a child inherits its parent's fields, the parent's title becoming its
+booktitle; a ``@proceedings`` that only serves as a parent is not imported as a paper), LaTeX
+accents and escapes to Unicode (``latex_text``), and every field litmap has no place for kept in
+``Paper.extra``. A malformed entry becomes a :class:`BibItem` with the line it starts on and the
+reason, and never stops the rest.
 
 Fields litmap cannot read as what they claim to be (``year = {in press}``, ``doi = {n/a}``) are
 kept verbatim as ``<field>-text`` rather than dropped.
@@ -129,11 +130,12 @@ def read_bibtex(text: str) -> BibDocument:
     comments are comments (:func:`blank_comments`), also when they hold a whole entry."""
     import logging
 
-    import bibtexparser
     from bibtexparser import model
 
+    from litmap.formats.bibtex_split import split_bibtex
+
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(blank_comments(text), parse_stack=[])
+    library = split_bibtex(blank_comments(text))
     document = BibDocument()
     macros: dict[str, str] = {}
     again = [
@@ -156,7 +158,10 @@ def read_bibtex(text: str) -> BibDocument:
     blocks: list[Any] = sorted(
         [*library.entries, *library.failed_blocks], key=lambda b: b.start_line if b.start_line is not None else 0
     )
-    for block in blocks:
+    del library
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()  # each block let go once read: bibtexparser's objects never all beside the entries
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
@@ -525,8 +530,11 @@ def parse_bib(text: str, progress: Callable[[int, int], None] | None = None) -> 
 
     ``progress(done, total)`` is called as the entries are read (every 100 entries and at the end).
     """
-    document = read_bibtex(text)
-    items = sorted(_convert(document, progress), key=lambda item: item.line)
+    from litmap.collector import collector_paused
+
+    with collector_paused():  # reading makes no garbage cycles (bibtex_split): nothing for it to find
+        document = read_bibtex(text)
+        items = sorted(_convert(document, progress), key=lambda item: item.line)
     return ParsedBib(items, document.folded, document.notes)
 
 
@@ -539,8 +547,10 @@ def parse_bibtex(text: str) -> tuple[list[BibItem], list[Folded]]:
 
 def _convert(document: BibDocument, progress: Callable[[int, int], None] | None = None) -> Iterator[BibItem]:
     yield from document.failures
-    total = len(document.entries)
-    for done, entry in enumerate(document.entries, start=1):
+    entries, document.entries = document.entries[::-1], []
+    total = len(entries)
+    for done in range(1, total + 1):
+        entry = entries.pop()  # let go once converted: its fields' text is not kept beside the paper's
         notes: tuple[str, ...] = ()
         if entry_type_problem(entry.type):
             notes = (f"entry type @{entry.type} is neither BibTeX's nor biblatex's: imported as @misc",)

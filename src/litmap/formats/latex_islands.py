@@ -98,7 +98,8 @@ def latex_islands(
             pieces.append((text[plain_start:start], False))
         pieces.append((text[start:end], True))
 
-    while i < len(text):
+    while (special := _SPECIAL.search(text, i)) is not None:
+        i = special.start()  # every other character is text: no step of the loop below for it
         char = text[i]
         end: int | None = None
         if dollar_spans and text.startswith(_DOLLAR_SPAN_OPENINGS, i):
@@ -126,6 +127,8 @@ def latex_islands(
 
 
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+)\*?")
+#: The characters an island can start at (math, a macro, a group opening with one, an escaped dollar).
+_SPECIAL = re.compile(r"[$\\{]")
 _DOLLAR_SPAN_OPENINGS = ("{" + KEPT_DOLLAR + "}", KEPT_DOLLAR)
 
 
