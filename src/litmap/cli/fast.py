@@ -24,8 +24,6 @@ NO_FAST_PATH = "LITMAP_NO_FAST_PATH"
 _EXCLUSION = re.compile(r"^-[^-\s].")
 _LIMIT_CLUSTER = re.compile(r"^-n\d+$")
 _WHOLE = re.compile(r"^[0-9]+$")
-#: ``litmap dedupe --threshold`` unless given (:data:`litmap.dedupe.matching.DEFAULT_THRESHOLD`).
-DEFAULT_THRESHOLD = 80.0
 
 Body = Callable[[], object]
 
@@ -221,6 +219,8 @@ def _dedupe(args: list[str]) -> Body | None:
     parsed = _options(args, _JSON, {"--threshold": "threshold"})
     if parsed is None or parsed[1] or not parsed[0].get("as_json"):
         return None
+    from litmap.dedupe.matching import DEFAULT_THRESHOLD  # the command imports it anyway
+
     try:
         threshold = float(parsed[0].get("threshold", DEFAULT_THRESHOLD))
     except ValueError:

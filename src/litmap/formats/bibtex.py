@@ -13,7 +13,7 @@ categories and tags are not exported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -183,32 +183,27 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
     """The title escaped, with protected words (the library's, the paper's own, acronyms) in braces;
     math and macros kept as they are."""
     own = tuple(paper.protected)
-    has_latex = "$" in paper.title or "\\" in paper.title
-    if not has_latex:
-        ascii_only = options.ascii_only
-        return "".join(
-            "{" + escape(piece, ascii_only) + "}" if protect else escape(piece, ascii_only)
-            for piece, protect in options.protected.split(paper.title, own)
-        )
+    if "$" not in paper.title and "\\" not in paper.title:
+        return "".join(_escaped_pieces(paper.title, options, own))
     from litmap.formats.latex_text import latex_islands
 
     out: list[str] = []
     for segment, is_latex in latex_islands(paper.title):
         if is_latex:  # braced, so that a style's case change leaves math and macro names alone
             out.append(segment if segment.startswith("{") and balanced(segment[1:-1]) else "{" + segment + "}")
-            continue
-        for piece, protect in options.protected.split(segment, own):
-            escaped = escape(piece, options.ascii_only)
-            out.append("{" + escaped + "}" if protect else escaped)
+        else:
+            out.extend(_escaped_pieces(segment, options, own))
     title = "".join(out)
     if not latex_balanced(title):  # math or a macro whose braces do not pair: escape all of it
-        return "".join(
-            "{" + escape(piece, options.ascii_only, keep_latex=False) + "}"
-            if protect
-            else escape(piece, options.ascii_only, keep_latex=False)
-            for piece, protect in options.protected.split(paper.title, own)
-        )
+        return "".join(_escaped_pieces(paper.title, options, own, keep_latex=False))
     return title
+
+
+def _escaped_pieces(text: str, options: BibtexOptions, own: tuple[str, ...], keep_latex: bool = True) -> Iterator[str]:
+    """``text`` escaped piece by piece, the pieces that need protection in braces."""
+    for piece, protect in options.protected.split(text, own):
+        escaped = escape(piece, options.ascii_only, keep_latex=keep_latex)
+        yield "{" + escaped + "}" if protect else escaped
 
 
 @lru_cache(maxsize=1 << 16)  # a library names the same people again and again

@@ -88,7 +88,7 @@ def tag_papers(
 ) -> Outcome:
     """Add and remove tags and categories on the papers ``keys``, as one atomic change."""
     add, remove, categorize, uncategorize = checked_request(add, remove, categorize, uncategorize)
-    outcome = Outcome()
+    outcome = Outcome([], [])
     with library.writing() as changes:
         papers = resolve_papers(library, keys)
         add = library.tags_spelled_as_held(add) if add else add
@@ -112,7 +112,7 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
     old, new = validate_tag(old), validate_tag(new)
     if old == new:
         raise InvalidValue(f"the tag {old!r} already has that name")
-    outcome = Outcome()
+    outcome = Outcome([], [])
     with library.writing() as changes:
         papers = library.every_paper()
         using = [p for p in papers if old.casefold() in {t.casefold() for t in p.tags}]
@@ -131,7 +131,7 @@ def rename_tag(library: Library, old: str, new: str) -> Outcome:
 
 def _refile(library: Library, changes: Changes, mapping: Mapping[str, str]) -> Outcome:
     """Stage every paper filed under a key of ``mapping`` refiled under its value."""
-    return Outcome(changed=library.stage_refile(changes, mapping))
+    return Outcome(library.stage_refile(changes, mapping), [])
 
 
 def add_category(
@@ -155,7 +155,7 @@ def rename_category(library: Library, old: str, new: str, title: str | None = No
     with library.writing() as changes:
         reshaped = library.taxonomy().with_renamed(old, new, title)
         library.stage_taxonomy(changes, reshaped.in_file_order())
-        return _refile(library, changes, {old: new}) if new != old else Outcome()
+        return _refile(library, changes, {old: new}) if new != old else Outcome([], [])
 
 
 def move_category(library: Library, category_id: str, parent: str | None) -> Category:
@@ -187,7 +187,7 @@ def remove_category(library: Library, category_id: str, reassign: str | None = N
             )
         reshaped = taxonomy.without(category_id, reassign)
         library.stage_taxonomy(changes, reshaped.in_file_order())
-        return _refile(library, changes, {category_id: reassign}) if reassign else Outcome()
+        return _refile(library, changes, {category_id: reassign}) if reassign else Outcome([], [])
 
 
 def _listed(items: list[str], limit: int = 5) -> str:

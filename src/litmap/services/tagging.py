@@ -10,26 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from litmap.errors import InvalidValue
 
 _BAD_TAG = re.compile(r"[\s,]")
 
 
-class Outcome:
+class Outcome(NamedTuple):
     """What a change did: the papers rewritten, and those already as asked (left untouched)."""
 
-    def __init__(self, changed: list[str] | None = None, unchanged: list[str] | None = None) -> None:
-        self.changed: list[str] = [] if changed is None else changed
-        self.unchanged: list[str] = [] if unchanged is None else unchanged
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Outcome):
-            return NotImplemented
-        return (self.changed, self.unchanged) == (other.changed, other.unchanged)
-
-    def __repr__(self) -> str:
-        return f"Outcome(changed={self.changed!r}, unchanged={self.unchanged!r})"
+    changed: list[str]
+    unchanged: list[str]
 
 
 class TagRequest:
