@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from litmap.store.freshness import stamp_of
 from litmap.store.index import INDEX_FILE, Index
 from litmap.store.index_read import indexed_records
 
@@ -49,8 +50,9 @@ EDGE_PAPERS: dict[str, dict[str, object]] = {
 
 
 @pytest.fixture
-def edge_library(bundled_copy: Path, make_paper_file) -> Path:  # type: ignore[no-untyped-def]
-    """The bundled copy plus papers with the edge cases above, a paper in an undefined category, and notes."""
+def edge_library(bundled_copy: Path, make_paper_file, settled) -> Path:  # type: ignore[no-untyped-def]
+    """The bundled copy plus papers with the edge cases above, a paper in an undefined category, and
+    notes; the files are trusted by their stamps at once (``settled``)."""
     for key, fields in EDGE_PAPERS.items():
         make_paper_file(bundled_copy, key, **fields)
     (bundled_copy / "papers" / "stray2022.toml").write_text(
@@ -125,22 +127,23 @@ TAGGINGS = [
 
 
 def _tag_both_ways(library: Path, tmp_path: Path, args: list[str]) -> tuple[Path, object, object]:
-    """Tag a copy through the index and another through the models (the files must agree); the first
-    copy and both outcomes."""
+    """Tag ``library`` through the index and a copy of it through the models (the files must agree);
+    the library and both outcomes. The fast path runs in place: a copy's files have new change times,
+    which its copied index has not seen."""
     from litmap.services.curation import tag_papers
     from litmap.services.tagging import split_tag_args, tag_through_index
     from litmap.store.library import Library
 
-    fast, full = tmp_path / "fast", tmp_path / "full"
-    shutil.copytree(library, fast)
+    before, full = tmp_path / "before", tmp_path / "full"
+    shutil.copytree(library, before)
     shutil.copytree(library, full)
     request = split_tag_args(args)
-    fast_outcome = tag_through_index(fast, False, request.keys, request.add, request.remove)
+    fast_outcome = tag_through_index(library, False, request.keys, request.add, request.remove)
     full_outcome = tag_papers(Library(full), request.keys, request.add, request.remove)
-    expected = full if fast_outcome is not None else library  # handing over, the fast path writes nothing
+    expected = full if fast_outcome is not None else before  # handing over, the fast path writes nothing
     for name in sorted(os.listdir(expected / "papers")):
-        assert (fast / "papers" / name).read_bytes() == (expected / "papers" / name).read_bytes(), name
-    return fast, fast_outcome, full_outcome
+        assert (library / "papers" / name).read_bytes() == (expected / "papers" / name).read_bytes(), name
+    return library, fast_outcome, full_outcome
 
 
 def _index_contents(root: Path) -> list[object]:
@@ -255,8 +258,7 @@ def test_the_next_reader_confirms_litmaps_own_writes_without_comparing_every_row
 ) -> None:  # type: ignore[no-untyped-def]
     _index(edge_library)
     invoke("tag", "bare2020", "uber2024strasse", "+confirmed")
-    written = edge_library / "papers" / "bare2020.toml"
-    os.utime(written, ns=(10**18, 10**18))  # long ago: trusted once confirmed by its digest
+    written = edge_library / "papers" / "bare2020.toml"  # trusted once confirmed by its digest (settled)
     real = Index._update_papers
 
     def every_row(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -265,8 +267,8 @@ def test_the_next_reader_confirms_litmaps_own_writes_without_comparing_every_row
     monkeypatch.setattr(Index, "_update_papers", every_row)
     _index(edge_library)  # confirmed by digest alone
     with Index.open(edge_library) as index:
-        held = dict(index.db.execute("SELECT file, mtime_ns FROM papers WHERE file LIKE 'bare2020%'"))
-    assert held == {"bare2020.toml": 10**18}
+        held = dict(index.db.execute("SELECT file, stamp_ns FROM papers WHERE file LIKE 'bare2020%'"))
+    assert held == {"bare2020.toml": stamp_of(written.stat())}
     # a hand edit beside litmap's write is not explained by the written files: every row is compared
     invoke("tag", "bare2020", "+again")
     other = edge_library / "papers" / "linked2019.toml"

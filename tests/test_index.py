@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -203,8 +204,7 @@ def test_unwritable_index_location_falls_back_to_memory(lib: Path, invoke, monke
 
 
 def test_warm_search_does_not_load_the_models(lib: Path, invoke) -> None:  # type: ignore[no-untyped-def]
-    for path in [lib / "taxonomy.toml", *(lib / "papers").iterdir()]:
-        os.utime(path, (path.stat().st_mtime - 10, path.stat().st_mtime - 10))  # not "just modified"
+    time.sleep(1.1)  # files changed within a second of a refresh are read again: let them settle
     keys(invoke("search", "alpha", "--keys"))  # builds the index
     code = (
         "import sys\n"
@@ -234,10 +234,11 @@ def test_installed_entry_point_searches(lib: Path) -> None:
 def test_the_recorded_fingerprint_matches_what_the_index_holds(lib: Path, make_paper_file) -> None:  # type: ignore[no-untyped-def]
     from litmap.store.freshness import fingerprint, scan_papers
 
-    old = lib / "papers" / "alpha2020.toml"
-    os.utime(old, (old.stat().st_mtime - 60, old.stat().st_mtime - 60))  # one trusted, two too fresh
+    time.sleep(1.1)  # every file settles (trusted by its stamp) ...
+    for name in ("beta2021.toml", "gamma2022.toml"):  # ... but two that change now: too fresh
+        (lib / "papers" / name).write_bytes((lib / "papers" / name).read_bytes())
     with Index.open(lib) as index:
-        held = index.db.execute("SELECT file, mtime_ns, size FROM papers").fetchall()
+        held = index.db.execute("SELECT file, stamp_ns, size FROM papers").fetchall()
         recorded = index.db.execute("SELECT value FROM meta WHERE name = 'files'").fetchone()[0]
         assert recorded == str(fingerprint(held))
         assert sorted(m for _f, m, _s in held).count(-1) == 2

@@ -160,7 +160,9 @@ def _export_when_drafts_exist(
 
 
 def _stamps(paths: list[Path]) -> list[tuple[int, int] | None]:
-    """Size and modification time of each path (None: not there)."""
+    """Size and stamp (change time: see :mod:`litmap.store.freshness`) of each path (None: not there)."""
+    from litmap.store.freshness import stamp_of
+
     stamps: list[tuple[int, int] | None] = []
     for path in paths:
         try:
@@ -168,7 +170,7 @@ def _stamps(paths: list[Path]) -> list[tuple[int, int] | None]:
         except OSError:
             stamps.append(None)
         else:
-            stamps.append((stat.st_size, stat.st_mtime_ns))
+            stamps.append((stat.st_size, stamp_of(stat)))
     return stamps
 
 

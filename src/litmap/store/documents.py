@@ -2,7 +2,7 @@
 
 Documents are the notes (``notes/KEY.md``) and the PDFs in the documents folder (``files/``, or
 ``[files] folder`` in litmap.toml). Like paper files they are checked by stat at every search: a file
-is read (a PDF's text extracted with pypdf) once per version (mtime and size), and forgotten when it
+is read (a PDF's text extracted with pypdf) once per version (change time and size), and forgotten when it
 is removed. A library with neither folder costs two stats.
 """
 
@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from litmap.store.freshness import stamp_of
 
 if TYPE_CHECKING:
     from litmap.store.index import Index
@@ -59,7 +61,7 @@ def document_files(root: Path) -> dict[str, tuple[str, Path, str]]:
                     st = path.stat()
                 except OSError:
                     continue
-                found[path.relative_to(root).as_posix()] = (kind, path, f"{st.st_mtime_ns}:{st.st_size}")
+                found[path.relative_to(root).as_posix()] = (kind, path, f"{stamp_of(st)}:{st.st_size}")
     return found
 
 

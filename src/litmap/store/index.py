@@ -2,7 +2,7 @@
 
 The TOML files stay the only source of truth. The index lives in the library's ``.litmap/`` folder
 (for the read-only bundled library: in the user cache, ``$XDG_CACHE_HOME/litmap/<hash of the path>/``)
-and is brought up to date before each use: every paper file is stat-ed (name, mtime_ns, size; no file
+and is brought up to date before each use: every paper file is stat-ed (name, change time, size; no file
 is parsed unless it changed), compared with what the index saw last time through one fingerprint, and
 only new, changed or vanished files are re-read. A missing, corrupt or outdated index is rebuilt.
 
@@ -30,14 +30,23 @@ from litmap.store.entries import (
     vocabulary,
 )
 from litmap.store.files import content_digest, read_text, recover
-from litmap.store.freshness import RACY_NS, Scan, Sums, current_sums, scan_papers, stat_signature
+from litmap.store.freshness import (
+    RACY_NS,
+    Listing,
+    Scan,
+    Sums,
+    current_sums,
+    scan_papers,
+    stamp_of,
+    stat_signature,
+)
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
@@ -48,10 +57,11 @@ _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * l
 
 _SCHEMA = f"""
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE listing(id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 CREATE TABLE papers(
     id INTEGER PRIMARY KEY,
     file TEXT NOT NULL UNIQUE,
-    mtime_ns INTEGER NOT NULL,
+    stamp_ns INTEGER NOT NULL,
     size INTEGER NOT NULL,
     digest TEXT,
     error TEXT,
@@ -70,7 +80,7 @@ CREATE TABLE papers(
 );
 CREATE INDEX papers_year ON papers(year);
 CREATE INDEX papers_broken ON papers(file) WHERE error IS NOT NULL;
-CREATE INDEX papers_distrusted ON papers(file) WHERE mtime_ns = -1;
+CREATE INDEX papers_distrusted ON papers(file) WHERE stamp_ns = -1;
 CREATE TABLE labels(paper INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX labels_value ON labels(kind, value);
 CREATE INDEX labels_paper ON labels(paper);
@@ -215,10 +225,15 @@ class Index:
         """Bring the index up to date with the files; True if anything had to be re-read."""
         papers_dir = self.root / PAPERS_DIR
         started = time.time_ns()
-        sums = current_sums(papers_dir)  # only the sums: enough when nothing changed, and for litmap's own writes
+        row = self.db.execute("SELECT value FROM listing").fetchone()
+        known = Listing.parse(row[0]) if row else None
+        # only the sums: enough when nothing changed, and for litmap's own writes
+        sums, listing = current_sums(papers_dir, known, started)
         current = str(sums)
         taxonomy_sig = stat_signature(self.root / TAXONOMY_FILE, started)
         meta = self._meta()
+        if listing is not None:
+            self._keep_listing(listing)
         if meta.get("files") == current and meta.get("taxonomy_file") == taxonomy_sig:
             return False
         self.db.execute("BEGIN IMMEDIATE")
@@ -235,8 +250,8 @@ class Index:
                 sums = scan.sums
                 distrusted = self._update_papers(papers_dir, scan, started)
             self.db.execute("DELETE FROM words WHERE docs <= 0")  # words no paper has any more
-            # The index now holds the files as stat-ed, except that files too fresh to trust hold mtime -1.
-            held = sums.with_mtimes_replaced(distrusted, -1)
+            # The index now holds the files as stat-ed, except that files too fresh to trust hold stamp -1.
+            held = sums.with_stamps_replaced(distrusted, -1)
             self._set_meta("files", str(held))
             self._set_meta("papers", str(sums.files - len(self.broken_files())))
             self.db.execute("COMMIT")
@@ -245,6 +260,20 @@ class Index:
                 self.db.execute("ROLLBACK")
             raise
         return True
+
+    def _keep_listing(self, listing: Listing) -> None:
+        """Keep the folder's listing for the next refresh; skipped, not waited for, while another
+        process writes to the index (it is only a shortcut)."""
+        import sqlite3
+
+        (waited,) = self.db.execute("PRAGMA busy_timeout").fetchone()
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("INSERT OR REPLACE INTO listing(id, value) VALUES (1, ?)", (str(listing),))
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
     def _set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
@@ -273,14 +302,14 @@ class Index:
             self._reindex_categories(changed, old_titles, skip)
 
     def _update_papers(self, papers_dir: Path, scan: Scan, started: int) -> list[int]:
-        """Re-read new and changed files, drop vanished ones; the mtimes of files stored as too fresh."""
-        stored = {row[0]: row for row in self.db.execute("SELECT file, mtime_ns, size, id, digest FROM papers")}
+        """Re-read new and changed files, drop vanished ones; the stamps of files stored as too fresh."""
+        stored = {row[0]: row for row in self.db.execute("SELECT file, stamp_ns, size, id, digest FROM papers")}
         for name in stored.keys() - set(scan.names):
             self._remove_paper(stored[name][3])
         changed = [
-            (name, mtime_ns, size)
-            for name, mtime_ns, size in zip(scan.names, scan.mtimes, scan.sizes, strict=True)
-            if (row := stored.get(name)) is None or row[1] != mtime_ns or row[2] != size
+            (name, stamp_ns, size)
+            for name, stamp_ns, size in zip(scan.names, scan.stamps, scan.sizes, strict=True)
+            if (row := stored.get(name)) is None or row[1] != stamp_ns or row[2] != size
         ]
         changed, distrusted = self._confirm_unchanged(papers_dir, changed, stored, started)
         if not changed:
@@ -292,14 +321,14 @@ class Index:
 
     def _confirm_written(self, papers_dir: Path, meta: dict[str, str], sums: Sums, started: int) -> list[int] | None:
         """When the files differ from what the index holds only in the files stored as not yet
-        trusted (mtime -1: written by litmap itself, or read when too fresh), confirm those by their
-        digest without going through every row; the mtimes still too fresh to trust, or None when
+        trusted (stamp -1: written by litmap itself, or read when too fresh), confirm those by their
+        digest without going through every row; the stamps still too fresh to trust, or None when
         something else changed (then every row is compared with the scan)."""
         try:
             expected = Sums.parse(meta["files"])
         except (KeyError, ValueError):
             return None
-        sql = "SELECT id, file, size, digest FROM papers INDEXED BY papers_distrusted WHERE mtime_ns = -1"
+        sql = "SELECT id, file, size, digest FROM papers INDEXED BY papers_distrusted WHERE stamp_ns = -1"
         rows = self.db.execute(sql).fetchmany(CONFIRM_MAX + 1)
         if not rows or len(rows) > CONFIRM_MAX:
             return None
@@ -313,14 +342,15 @@ class Index:
                     return None
             except OSError:
                 return None
-            expected = expected.with_mtimes_replaced([-1], st.st_mtime_ns)
-            if st.st_mtime_ns >= started - RACY_NS:
-                distrusted.append(st.st_mtime_ns)
+            stamp = stamp_of(st)
+            expected = expected.with_stamps_replaced([-1], stamp)
+            if stamp >= started - RACY_NS:
+                distrusted.append(stamp)
             else:
-                confirmed.append((st.st_mtime_ns, pid))
+                confirmed.append((stamp, pid))
         if expected != sums:
             return None
-        self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
+        self.db.executemany("UPDATE papers SET stamp_ns = ? WHERE id = ?", confirmed)
         return distrusted
 
     def _confirm_unchanged(
@@ -330,28 +360,28 @@ class Index:
         stored: dict[str, tuple[str, int, int, int, str | None]],
         started: int,
     ) -> tuple[list[tuple[str, int, int]], list[int]]:
-        """Of the files whose mtime the index did not trust (too fresh when stored), those whose
-        bytes still have the stored digest are not parsed again: their mtime is recorded (or left
-        distrusted while still too fresh). Returns the files left to read, and the distrusted mtimes."""
+        """Of the files whose stamp the index did not trust (too fresh when stored), those whose
+        bytes still have the stored digest are not parsed again: their stamp is recorded (or left
+        distrusted while still too fresh). Returns the files left to read, and the distrusted stamps."""
         left: list[tuple[str, int, int]] = []
         distrusted: list[int] = []
         confirmed: list[tuple[int, int]] = []
-        for name, mtime_ns, size in changed:
+        for name, stamp_ns, size in changed:
             row = stored.get(name)
             if row is None or row[1] != -1 or row[2] != size or not row[4]:
-                left.append((name, mtime_ns, size))
+                left.append((name, stamp_ns, size))
                 continue
             try:
                 same = content_digest((papers_dir / name).read_bytes()) == row[4]
             except OSError:
                 same = False
             if not same:
-                left.append((name, mtime_ns, size))
-            elif mtime_ns >= started - RACY_NS:
-                distrusted.append(mtime_ns)
+                left.append((name, stamp_ns, size))
+            elif stamp_ns >= started - RACY_NS:
+                distrusted.append(stamp_ns)
             else:
-                confirmed.append((mtime_ns, row[3]))
-        self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
+                confirmed.append((stamp_ns, row[3]))
+        self.db.executemany("UPDATE papers SET stamp_ns = ? WHERE id = ?", confirmed)
         return left, distrusted
 
     def _read_papers(
@@ -365,29 +395,29 @@ class Index:
         word_counts: Counter[str] = Counter()
         distrusted = []
         entries = read_all_entries(papers_dir, [name for name, _m, _s in changed], titles)
-        for (name, mtime_ns, size), entry in zip(changed, entries, strict=True):
-            if mtime_ns >= started - RACY_NS:
-                distrusted.append(mtime_ns)
-                mtime_ns = -1  # too fresh to trust its mtime: look at it again next time
+        for (name, stamp_ns, size), entry in zip(changed, entries, strict=True):
+            if stamp_ns >= started - RACY_NS:
+                distrusted.append(stamp_ns)
+                stamp_ns = -1  # too fresh to trust its stamp: look at it again next time
             if name in stored:
                 self._remove_paper(stored[name][3])
             if isinstance(entry, str):
-                self._insert_error(name, mtime_ns, size, entry)
+                self._insert_error(name, stamp_ns, size, entry)
             else:
-                self._insert_entry(name, mtime_ns, size, entry)
+                self._insert_entry(name, stamp_ns, size, entry)
                 word_counts.update(entry.words)
         self._add_words(word_counts)
         return distrusted
 
-    def _insert_error(self, name: str, mtime_ns: int, size: int, message: str) -> None:
-        sql = "INSERT INTO papers(file, mtime_ns, size, error) VALUES (?, ?, ?, ?)"
-        self.db.execute(sql, (name, mtime_ns, size, message))
+    def _insert_error(self, name: str, stamp_ns: int, size: int, message: str) -> None:
+        sql = "INSERT INTO papers(file, stamp_ns, size, error) VALUES (?, ?, ?, ?)"
+        self.db.execute(sql, (name, stamp_ns, size, message))
 
-    def _insert_entry(self, name: str, mtime_ns: int, size: int, entry: Entry) -> None:
+    def _insert_entry(self, name: str, stamp_ns: int, size: int, entry: Entry) -> None:
         cursor = self.db.execute(
-            f"INSERT INTO papers(file, mtime_ns, size, {', '.join(ENTRY_COLUMNS)})"
+            f"INSERT INTO papers(file, stamp_ns, size, {', '.join(ENTRY_COLUMNS)})"
             f" VALUES (?, ?, ?{', ?' * len(ENTRY_COLUMNS)})",
-            (name, mtime_ns, size, *entry.columns()),
+            (name, stamp_ns, size, *entry.columns()),
         )
         pid = cursor.lastrowid
         insert_labels(self.db, pid, entry)

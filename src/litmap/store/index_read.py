@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from litmap.records import file_key
 from litmap.store.entries import HAS_ABSTRACT, HAS_AUTHORS, HAS_DOI_OR_ARXIV
 from litmap.store.files import content_digest, recover
-from litmap.store.freshness import stat_signature
+from litmap.store.freshness import stamp_of, stat_signature
 from litmap.store.index import Index, IndexUnavailable, _connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
@@ -83,19 +83,19 @@ def unrefreshed(root: Path, read_only: bool) -> Index | None:
 
 def _checked_record(index: Index, path: Path) -> str | None:
     """The stored record of the paper file ``path`` if the file is still as the index read it
-    (same mtime and size, or same bytes when its mtime was too fresh to trust); else None."""
-    row = index.db.execute("SELECT mtime_ns, size, digest, record FROM papers WHERE file = ?", (path.name,)).fetchone()
+    (same stamp and size, or same bytes when its stamp was too fresh to trust); else None."""
+    row = index.db.execute("SELECT stamp_ns, size, digest, record FROM papers WHERE file = ?", (path.name,)).fetchone()
     if row is None or row[3] is None:
         return None
-    mtime_ns, size, digest, record = row
+    stamp_ns, size, digest, record = row
     try:
         st = os.stat(path)
     except OSError:
         return None
     if st.st_size != size:
         return None
-    if mtime_ns != -1:
-        return record if st.st_mtime_ns == mtime_ns else None
+    if stamp_ns != -1:
+        return record if stamp_of(st) == stamp_ns else None
     try:
         return record if digest and content_digest(path.read_bytes()) == digest else None
     except OSError:

@@ -5,7 +5,7 @@ the change wrote or removed are replaced from the papers the change staged (a fi
 its paper is parsed), the category tree is taken from ``taxonomy.toml`` if it was written, and the
 index's fingerprint is adjusted by those files alone: nothing else is stat-ed or read, so a
 one-file change costs the same at 100k papers as at 100. The files just written are stored as not
-yet trusted (their mtime is too fresh); the next reader confirms each by its digest instead of
+yet trusted (their stamp is too fresh); the next reader confirms each by its digest instead of
 parsing it. A failure leaves the index as it was, and the next reader re-reads the files.
 """
 
@@ -158,7 +158,7 @@ def _replace(
     """Rewrite the row ``pid`` in place (its full text only if that changed); count the words' change."""
     db = index.db
     db.execute(
-        f"UPDATE papers SET mtime_ns = -1, size = ?, error = NULL, {', '.join(c + ' = ?' for c in ENTRY_COLUMNS)}"
+        f"UPDATE papers SET stamp_ns = -1, size = ?, error = NULL, {', '.join(c + ' = ?' for c in ENTRY_COLUMNS)}"
         " WHERE id = ?",
         (size, *entry.columns(), pid),
     )
@@ -174,13 +174,13 @@ def _replace(
 
 
 def _stored_rows(index: Index, names: list[str]) -> dict[str, tuple[int, int, int, str | None]]:
-    """``{file name: (row id, mtime_ns, size, record)}`` of the rows the index holds for ``names``."""
+    """``{file name: (row id, stamp_ns, size, record)}`` of the rows the index holds for ``names``."""
     rows: dict[str, tuple[int, int, int, str | None]] = {}
     for start in range(0, len(names), 500):
         part = names[start : start + 500]
-        sql = f"SELECT file, id, mtime_ns, size, record FROM papers WHERE file IN ({', '.join('?' * len(part))})"
-        for name, pid, mtime_ns, size, record in index.db.execute(sql, part):
-            rows[name] = (pid, mtime_ns, size, record)
+        sql = f"SELECT file, id, stamp_ns, size, record FROM papers WHERE file IN ({', '.join('?' * len(part))})"
+        for name, pid, stamp_ns, size, record in index.db.execute(sql, part):
+            rows[name] = (pid, stamp_ns, size, record)
     return rows
 
 
