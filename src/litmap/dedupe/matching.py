@@ -504,10 +504,13 @@ class Matcher:
 
     def pairs(self) -> list[tuple[Paper, Match]]:
         """Every pair of indexed papers that are the same paper, as (paper, match naming the other)."""
+        from litmap.dedupe.neighbours import screen_keys
+
         found: list[tuple[Paper, Match]] = []
         size = len(self._entries)
+        keys = screen_keys(self._entries, self._big_identifier_groups())
         # In (one, other) order: sorted as one number per pair, much faster than sorting the tuples.
-        for code in sorted(self._candidate_pairs()):
+        for code in sorted(self._candidate_pairs(keys)):
             new, old = self._entries[code // size], self._entries[code % size]
             if self._distinct(new.paper, old.paper):
                 continue
@@ -516,16 +519,40 @@ class Matcher:
                 found.append((new.paper, match))
         return found
 
-    def _candidate_pairs(self) -> set[int]:
-        """The pairs worth comparing, each ``(one, other)`` (``one < other``) as ``one * size + other``."""
+    def _candidate_pairs(self, keys: list[float]) -> set[int]:
+        """The pairs worth comparing, each ``(one, other)`` (``one < other``) as ``one * size + other``:
+        the exact-key groups' and the close neighbours', less those that :func:`compare` would find
+        contradicted by their :func:`~litmap.dedupe.neighbours.screen_keys` (and share no identifier)."""
+        from litmap.dedupe.neighbours import apart, neighbour_pairs
+
         size = len(self._entries)
         pairs: set[int] = set()
-        for index in (self._by_arxiv, self._by_doi, self._by_title):
+        for index in (self._by_arxiv, self._by_doi):
             for members in index.values():
                 if len(members) > 1:
                     pairs.update(one * size + other for one, other in self._group_pairs(members))
-        pairs.update(self._neighbour_pairs())
+        entries = self._entries
+        for members in self._by_title.values():
+            if len(members) > 1:
+                pairs.update(
+                    one * size + other
+                    for one, other in self._group_pairs(members)
+                    if not apart(keys, one, other, MAX_YEAR_GAP) or _same_identifier(entries[one], entries[other])
+                )
+        texts = [e.content for e in entries]
+        pairs.update(neighbour_pairs(texts, self._sort_keys(), keys, self.threshold, WINDOW, MAX_YEAR_GAP))
         return pairs
+
+    def _big_identifier_groups(self) -> set[int]:
+        """The papers of arXiv-id and DOI groups too big for all their pairs to be compared
+        (:meth:`_group_pairs`): a neighbour may still match one of them by that identifier."""
+        return {
+            index
+            for by_key in (self._by_arxiv, self._by_doi)
+            for members in by_key.values()
+            if len(members) > BIG_GROUP
+            for index in members
+        }
 
     def _group_pairs(self, members: list[int]) -> Iterator[tuple[int, int]]:
         """Pairs within an exact-key group; a very large group (a generic title) is split by first author."""
@@ -554,47 +581,7 @@ class Matcher:
             [f"{e.first_author} {e.content}" for e in self._entries],
         ]
 
-    def _neighbour_pairs(self) -> Iterator[int]:
-        """Pairs of records within :data:`WINDOW` of each other in some sorted order whose titles are
-        close (either ratio of :func:`title_similarity` reaches the threshold), coded as in
-        :meth:`_candidate_pairs` (made in C: there are hundreds of thousands at 100k papers)."""
-        import operator
-        from itertools import chain, compress, repeat
 
-        from rapidfuzz.fuzz import ratio
-
-        reaches = float(self.threshold).__le__  # ratio without a score_cutoff, then compared: faster in bulk
-
-        def close(ones: Iterable[str], others: Iterable[str]) -> Iterator[bool]:
-            return map(reaches, map(ratio, ones, others))
-
-        texts = [e.content for e in self._entries]
-        words = _word_codes(texts)
-        size = repeat(len(texts))
-        for key in self._sort_keys():
-            order = sorted(range(len(texts)), key=key.__getitem__)
-            by_text, by_words = [texts[i] for i in order], [words[i] for i in order]
-            for step in range(1, WINDOW + 1):
-                text_close = list(close(by_text, by_text[step:]))
-                # The word-level ratio only where the character-level one did not already pass.
-                others = list(compress(range(len(text_close)), map(operator.not_, text_close)))
-                later = map(step.__add__, others)
-                word_close = close(map(by_words.__getitem__, others), map(by_words.__getitem__, later))
-                positions = list(chain(compress(range(len(text_close)), text_close), compress(others, word_close)))
-                ones = list(map(order.__getitem__, positions))
-                twos = list(map(order.__getitem__, map(step.__add__, positions)))
-                yield from map(operator.add, map(operator.mul, map(min, ones, twos), size), map(max, ones, twos))
-
-
-def _word_codes(texts: list[str]) -> list[str]:
-    """Each text as a string of one character per word (the same word, the same character), so a
-    word-level ratio runs as fast as a character-level one."""
-    codes: dict[str, str] = {}
-
-    def code(word: str) -> str:
-        if word not in codes:
-            number = 0x100 + len(codes)
-            codes[word] = chr(number if number < 0xD800 else number + 0x800)
-        return codes[word]
-
-    return ["".join(map(code, text.split())) for text in texts]
+def _same_identifier(one: Features, other: Features) -> bool:
+    """Whether two papers share an arXiv id or a DOI (a match :func:`compare` makes whatever their years)."""
+    return bool((one.arxiv and one.arxiv == other.arxiv) or (one.doi and one.doi == other.doi))
