@@ -153,6 +153,34 @@ def test_interrupted_multi_file_change_is_rolled_forward(
     assert not store_files.pending_journal(empty_library)
 
 
+def test_rolling_forward_new_files_links_each_once_and_keeps_a_file_found_there(empty_library: Path) -> None:
+    """A journal of new files (an import) rolled forward after a crash: a new file is linked into place,
+    one linked before the crash (its temp file gone) is left as it is, a file found at a new name is kept,
+    and no temp file is left."""
+    import json
+
+    papers = empty_library / "papers"
+    papers.mkdir(exist_ok=True)
+    renames = []
+    for name in ("new", "done", "taken"):
+        final = papers / f"{name}.toml"
+        tmp = store_files.temp_path_for(final)
+        tmp.write_text(f"# {name}\n", encoding="utf-8")
+        renames.append([str(tmp), str(final)])
+    os.link(renames[1][0], renames[1][1])
+    os.unlink(renames[1][0])  # linked, then the crash: the temp file's removal was not lost here
+    (papers / "taken.toml").write_text("# a stranger's file\n", encoding="utf-8")
+    journal = store_files.state_dir(empty_library) / store_files.JOURNAL
+    journal.parent.mkdir(exist_ok=True)
+    journal.write_text(json.dumps({"renames": renames, "creates": [r[1] for r in renames], "deletes": []}))
+    assert store_files.roll_forward(empty_library, sweep=False)  # no sweep: each temp file removed by name
+    assert (papers / "new.toml").read_text(encoding="utf-8") == "# new\n"
+    assert (papers / "done.toml").read_text(encoding="utf-8") == "# done\n"
+    assert (papers / "taken.toml").read_text(encoding="utf-8") == "# a stranger's file\n"
+    assert not [p for p in papers.iterdir() if p.name.endswith(store_files.TMP_SUFFIX)]
+    assert not journal.exists()
+
+
 def test_crash_before_journal_leaves_old_state(
     empty_library: Path, make_paper_file, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -62,6 +62,10 @@ _URL_ONLY = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _COMMAND_OR_GROUP = re.compile(r"[\\{]")
 _CONTROL_WORD = re.compile(r"[A-Za-z]+")
+_YEAR = re.compile(r"\d{4}")
+_YEAR_IN_TEXT = re.compile(r"\b(1\d{3}|2\d{3})\b")
+_DATE_START = re.compile(r"^(\d{4})(?:-(\d{2}))?")
+_MONTH_WORD = re.compile(r"[A-Za-z]+\.?|\d{1,2}")
 
 
 @dataclass
@@ -257,13 +261,13 @@ def _take_year(fields: dict[str, str], extra: dict[str, str]) -> tuple[int | Non
     date_text = squash(fields.get("date", ""))
     year: int | None = None
     month: int | None = None
-    if re.fullmatch(r"\d{4}", year_text) and 1000 <= int(year_text) <= 2999:
+    if _YEAR.fullmatch(year_text) and 1000 <= int(year_text) <= 2999:
         year = int(year_text)
     elif year_text:
         extra["year-text"] = year_text
-        found = re.search(r"\b(1\d{3}|2\d{3})\b", year_text)
+        found = _YEAR_IN_TEXT.search(year_text)
         year = int(found.group(1)) if found else None
-    date = re.match(r"^(\d{4})(?:-(\d{2}))?", date_text)
+    date = _DATE_START.match(date_text)
     if date and year is None:
         year = int(date.group(1))
         month = int(date.group(2)) if date.group(2) and 1 <= int(date.group(2)) <= 12 else None
@@ -273,7 +277,7 @@ def _take_year(fields: dict[str, str], extra: dict[str, str]) -> tuple[int | Non
             month = parse_month(month_text)
         except ValueError:
             month = None
-        if month is None or not re.fullmatch(r"[A-Za-z]+\.?|\d{1,2}", month_text):
+        if month is None or not _MONTH_WORD.fullmatch(month_text):
             extra["month-text"] = month_text  # "Summer", "July 10": keep what a month number cannot say
     return year, month
 

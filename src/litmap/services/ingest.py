@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: An import writes its papers in parts: the first this big, each next twice as big, up to WRITE_PART.
-FIRST_WRITE_PART, WRITE_PART = 100, 2000
+FIRST_WRITE_PART, WRITE_PART = 100, 8000
 
 
 class _Admission:

@@ -70,7 +70,7 @@ def state_dir(root: Path) -> Path:
     return root / STATE_DIR
 
 
-def _fsync_dir(directory: Path) -> None:
+def _fsync_dir(directory: Path | str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -84,6 +84,12 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
 
 
+def _temp_name(path: str) -> str:
+    """:func:`temp_path_for` on a path's text (an import stages thousands: no Path made)."""
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{os.getpid()}{TMP_SUFFIX}")
+
+
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -94,6 +100,12 @@ def write_temp(path: Path, text: str, sync: bool = True) -> Path:
     writes), through the file descriptor: an import writes thousands of files.
     """
     tmp = temp_path_for(path)
+    _write_new(str(tmp), path, text, sync)
+    return tmp
+
+
+def _write_new(tmp: str, path: Path, text: str, sync: bool) -> None:
+    """:func:`write_temp`'s work: ``text`` written to the file ``tmp`` beside ``path``."""
     data = text.encode("utf-8")
     try:
         fd = os.open(tmp, _NEW_FILE, 0o666)
@@ -112,7 +124,6 @@ def write_temp(path: Path, text: str, sync: bool = True) -> Path:
             os.unlink(tmp)  # no stray left behind (a change's commit sweeps none)
         raise
     os.close(fd)
-    return tmp
 
 
 def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
@@ -359,7 +370,10 @@ def commit(root: Path, changes: Changes) -> None:
     bulk = len(changes.writes) > BULK_SYNC_FILES and sys.platform.startswith("linux")
     try:
         for path, text in changes.writes.items():
-            staged.append((str(write_temp(path, text, sync=not bulk)), str(path)))
+            final = str(path)
+            tmp = _temp_name(final)
+            _write_new(tmp, path, text, sync=not bulk)
+            staged.append((tmp, final))
         if bulk:
             os.sync()
     except BaseException:
@@ -407,22 +421,14 @@ def roll_forward(root: Path, sweep: bool = True) -> bool:
             payload = {"renames": [], "deletes": []}
         creates = set(payload.get("creates", []))
         for tmp, final in payload.get("renames", []):
-            if not os.path.exists(tmp):
-                continue
             if final in creates:
-                if os.path.lexists(final):
-                    # Linked before a crash (the temp file's removal was lost), or a stranger's file:
-                    # either way the file there is kept.
-                    os.unlink(tmp)
-                else:
-                    _link_new(tmp, final)
-                    os.unlink(tmp)
-            else:
+                _place_new(tmp, final)
+            elif os.path.exists(tmp):
                 os.replace(tmp, final)
         for path in payload.get("deletes", []):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
-        for directory in {Path(final).parent for _tmp, final in payload.get("renames", [])}:
+        for directory in {os.path.dirname(final) or "." for _tmp, final in payload.get("renames", [])}:
             _fsync_dir(directory)
         journal.unlink()
         did_work = True
@@ -434,6 +440,28 @@ def roll_forward(root: Path, sweep: bool = True) -> bool:
                 os.unlink(stray)
                 did_work = True
     return did_work
+
+
+def _place_new(tmp: str, final: str) -> None:
+    """Give the staged ``tmp`` its name ``final`` and remove ``tmp``; nothing if ``tmp`` is gone.
+
+    A file already at ``final`` (linked before a crash whose removal of the temp file was lost, or a
+    stranger's file) is kept. One ``link`` and one ``unlink`` per file, no ``stat``: an import makes thousands.
+    """
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        if os.path.exists(tmp):
+            raise  # the folder of ``final`` is gone
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if not os.path.lexists(final):
+            _link_new(tmp, final)  # a file system without hard links
+    os.unlink(tmp)
 
 
 def _strays(directory: Path) -> list[str]:
