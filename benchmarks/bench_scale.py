@@ -93,17 +93,19 @@ def import_bib(size: int) -> Path:
     return bib
 
 
-def jobs_at(size: int, scratch: Path) -> dict[str, tuple[Callable[[int], list[str]], Callable[[], None] | None]]:
-    """Each job's command for run ``i`` (there-and-back jobs alternate), and what to do untimed before each run."""
+def jobs_at(size: int, scratch: Path) -> dict[str, tuple[Callable[[int], list[str]], Callable[[int], None] | None]]:
+    """Each job's command for run ``i`` (there-and-back jobs alternate), and what to do untimed before each run.
+
+    Each import goes to a new library, and none is deleted before the end: ext4 allocates new inodes
+    slowly for half a minute after many files were deleted, which would time the file system's
+    state rather than litmap."""
     root = litmap_library(size)
     lit = litmap_cmd("-L", str(root))
     key = some_key(root)
-    target = scratch / f"import{size}"
     bib = import_bib(size)
 
-    def fresh_library() -> None:
-        shutil.rmtree(target, ignore_errors=True)
-        subprocess.run(litmap_cmd("init", str(target)), check=True, capture_output=True)
+    def fresh_library(i: int) -> None:
+        subprocess.run(litmap_cmd("init", str(scratch / f"import{size}-{i}")), check=True, capture_output=True)
 
     return {
         "search": (lambda i: [*lit, "search", "superposition"], None),
@@ -114,7 +116,7 @@ def jobs_at(size: int, scratch: Path) -> dict[str, tuple[Callable[[int], list[st
             None,
         ),
         "dedupe": (lambda i: [*lit, "dedupe", "--json"], None),
-        "import": (lambda i: litmap_cmd("-L", str(target), "import", str(bib)), fresh_library),
+        "import": (lambda i: litmap_cmd("-L", str(scratch / f"import{size}-{i}"), "import", str(bib)), fresh_library),
     }
 
 
@@ -130,7 +132,7 @@ def measure(size: int, runs: int, only: set[str] | None, scratch: Path) -> dict[
         samples = []
         for i in range(1, runs + 1):
             if before is not None:
-                before()
+                before(i)
             samples.append(run(command(i), env, scratch))
         if before is None and runs % 2 == 1:  # a there-and-back job ends where it started
             run(command(runs + 1), env, scratch)
