@@ -16,15 +16,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from litmap.dates import distinct_release
 from litmap.errors import InvalidValue
 from litmap.formats import ExportContext
 from litmap.formats.bibtex_fields import CONTAINERS, UNTITLED, VENUE_SOURCES, VERBATIM_FIELDS, bibtex_name
-from litmap.formats.latex_escape import balanced, escape, latex_balanced, verbatim
+from litmap.formats.latex_escape import balanced, escape, latex_balanced, unchanged, verbatim
 from litmap.formats.protect import ProtectedTerms
-from litmap.models import MONTHS, Paper, needs_title
+from litmap.models import MONTHS, Author, Paper, needs_title
 from litmap.pages import page_range
 
 #: Venues that publish on the web without volumes or pages: exported as ``@misc`` + ``howpublished``.
@@ -47,6 +48,9 @@ class BibtexOptions:
     abstracts: bool = False
     protected: ProtectedTerms = field(default_factory=ProtectedTerms)
     web_venues: tuple[str, ...] = DEFAULT_WEB_VENUES
+    #: Each author's written name by the Author object (``id`` -> author, name): papers loaded from
+    #: the index share their authors, so a name is written once per export. A memo, not an option.
+    names: dict[int, tuple[Author, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, export: Mapping[str, Any], where: str = "litmap.toml", **overrides: Any) -> BibtexOptions:
@@ -65,11 +69,13 @@ def export_bibtex(papers: Sequence[Paper], context: ExportContext) -> str:
         ascii_only=context.flags.get("ascii", False),
         abstracts=context.flags.get("abstracts", False),
     )
-    text = papers_to_bibtex(papers, options, {p.key: context.other_keys(p.key) for p in papers})
+    aliased = context.also_cited_as or context.own_keys
+    entries = bibtex_entries(papers, options, {p.key: context.other_keys(p.key) for p in papers} if aliased else {})
+    text = "\n".join(entries)
     if not options.ascii_only and not text.isascii():
         from litmap.formats.pdflatex import untypeset
 
-        left = untypeset(text)
+        left = untypeset("\n".join([entry for entry in entries if not entry.isascii()]))
         if left:
             shown = ", ".join(f"{c} (U+{ord(c[0]):04X})" for c in left[:5]) + (", ..." if len(left) > 5 else "")
             context.warnings.append(
@@ -86,10 +92,16 @@ def papers_to_bibtex(
 
     ``ids`` maps an entry's key to other keys that must resolve to it (biblatex's ``ids`` field).
     """
+    return "\n".join(bibtex_entries(papers, options, ids))
+
+
+def bibtex_entries(
+    papers: Iterable[Paper], options: BibtexOptions | None = None, ids: Mapping[str, list[str]] | None = None
+) -> list[str]:
+    """The entries of :func:`papers_to_bibtex`, sorted by key."""
     options = options or BibtexOptions()
     ids = ids or {}
-    entries = [paper_to_bibtex(p, options, ids.get(p.key, ())) for p in sorted(papers, key=lambda p: p.key)]
-    return "\n".join(entries)
+    return [paper_to_bibtex(p, options, ids.get(p.key, ())) for p in sorted(papers, key=attrgetter("key"))]
 
 
 def paper_to_bibtex(paper: Paper, options: BibtexOptions | None = None, ids: Iterable[str] = ()) -> str:
@@ -125,10 +137,7 @@ def entry_fields(paper: Paper, options: BibtexOptions) -> tuple[str, list[tuple[
     untitled = bool(extra) and extra.pop(UNTITLED, "") == "true" and not needs_title(paper.type)
     out: list[tuple[str, str]] = []
     if paper.authors:
-        ascii_only = options.ascii_only
-        out.append(
-            ("author", "{" + " and ".join([_name_text(a.family, a.given, ascii_only) for a in paper.authors]) + "}")
-        )
+        out.append(("author", _authors(paper.authors, options)))
     if not untitled:  # an entry biblatex lets go without a title gets none (litmap made one up to show)
         out.append(("title", "{" + _title(paper, options) + "}"))
     # The venue goes in the type's container field, unless the entry brought it in a field of its own.
@@ -183,6 +192,10 @@ def _title(paper: Paper, options: BibtexOptions) -> str:
     """The title escaped, with protected words (the library's, the paper's own, acronyms) in braces;
     math and macros kept as they are."""
     own = tuple(paper.protected)
+    if not own and unchanged(paper.title):  # no escaping: only the words to protect change
+        braced = options.protected.braced_words(paper.title)
+        if braced is not None:
+            return braced
     if "$" not in paper.title and "\\" not in paper.title:
         return "".join(_escaped_pieces(paper.title, options, own))
     from litmap.formats.latex_text import latex_islands
@@ -204,6 +217,18 @@ def _escaped_pieces(text: str, options: BibtexOptions, own: tuple[str, ...], kee
     for piece, protect in options.protected.split(text, own):
         escaped = escape(piece, options.ascii_only, keep_latex=keep_latex)
         yield "{" + escaped + "}" if protect else escaped
+
+
+def _authors(authors: Iterable[Author], options: BibtexOptions) -> str:
+    """The ``author`` field's braced value: each name as :func:`_name_text` writes it, joined by "and"."""
+    names = options.names
+    out: list[str] = []
+    for author in authors:
+        held = names.get(id(author))
+        if held is None or held[0] is not author:
+            held = names[id(author)] = (author, _name_text(author.family, author.given, options.ascii_only))
+        out.append(held[1])
+    return "{" + " and ".join(out) + "}"
 
 
 @lru_cache(maxsize=1 << 16)  # a library names the same people again and again

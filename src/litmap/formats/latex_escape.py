@@ -36,6 +36,11 @@ _ANY_SPECIAL = re.compile("[" + re.escape("".join(SPECIALS)) + "]")
 _UNSAFE_IN_VERBATIM = re.compile(r"[\s{}\\\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 
+def unchanged(text: str) -> bool:
+    """Whether :func:`escape` gives ``text`` back as it is, whatever the options: ASCII without specials."""
+    return text.isascii() and not _ANY_SPECIAL.search(text)
+
+
 def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
     """``text`` as LaTeX: specials escaped; with ``ascii_only``, non-ASCII as LaTeX commands too.
 
@@ -49,6 +54,8 @@ def escape(text: str, ascii_only: bool = False, keep_latex: bool = True) -> str:
     accents become ``{\\'e}``, dashes ``{\\textemdash}``, and a character with no LaTeX form its closest ASCII
     spelling (anyascii), so classic 8-bit ``bibtex`` sorts and abbreviates correctly.
     """
+    if unchanged(text):  # the common case (normalising ASCII changes nothing)
+        return text
     text = unicodedata.normalize("NFC", text)
     if not ascii_only and not _ANY_SPECIAL.search(text) and (text.isascii() or not UNTYPESET.search(text)):
         return text
@@ -112,4 +119,6 @@ def verbatim(value: str) -> str:
     (``%`` ``#`` ``_`` ``~`` ``&`` ...) is kept as typed, because ``\\url`` and biblatex's verbatim
     fields read it literally.
     """
+    if value.isascii() and not _UNSAFE_IN_VERBATIM.search(value):
+        return value
     return _UNSAFE_IN_VERBATIM.sub(lambda m: quote(m.group(0), safe=""), unicodedata.normalize("NFC", value))

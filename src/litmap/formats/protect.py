@@ -65,6 +65,13 @@ class ProtectedTerms:
         pieces.extend(self._split_words(text[position:]))
         return _merged(pieces)
 
+    def braced_words(self, text: str) -> str | None:
+        """``text`` with the words that must keep their case in braces, when only the automatic rule
+        applies (the library lists no terms): what joining :meth:`split`'s pieces gives; else None."""
+        if self.terms:
+            return None
+        return _CANDIDATE.sub(_braced_if_needed, text) if self.acronyms else text
+
     def _split_words(self, text: str) -> list[tuple[str, bool]]:
         if not self.acronyms:
             return [(text, False)] if text else []
@@ -96,6 +103,11 @@ def form_pieces(form: str) -> list[tuple[str, bool]]:
 def braced_form(pieces: list[tuple[str, bool]]) -> str:
     """The inverse of :func:`form_pieces`."""
     return "".join("{" + piece + "}" if flag else piece for piece, flag in pieces)
+
+
+def _braced_if_needed(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return "{" + word + "}" if needs_protection(word) else word
 
 
 def needs_protection(word: str) -> bool:

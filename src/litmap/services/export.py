@@ -170,9 +170,11 @@ def choose_papers(library: Library, selection: Selection) -> ExportScope:
         papers = select(papers, taxonomy, category=category, tags=tags)
     if query:
         papers = _matching_query(library, papers, query)
-    from litmap.services.versions import preferred_versions
+    if selection.prefer != "published":  # the record as it is needs no other version (nor their module)
+        from litmap.services.versions import preferred_versions
 
-    scope.papers = sorted(preferred_versions(papers, selection.prefer), key=lambda p: p.key)
+        papers = preferred_versions(papers, selection.prefer)
+    scope.papers = sorted(papers, key=lambda p: p.key)
     return scope
 
 
