@@ -257,3 +257,79 @@ def test_import_of_a_missing_file_is_one_line(empty_library: Path, invoke: Any) 
 )
 def test_page_ranges_take_bibtex_form(given: str, kept: str) -> None:
     assert page_range(given) == kept
+
+
+# -- a stray "@" line between entries ------------------------------------------------------------------
+
+STRAY = (
+    "@article{one, title={First}, author={Doe, Jane}, year=2020}\n\n"
+    "@ stray\n\n"
+    "@article{two, title={Second}, author={Roe, Rick}, year=2021}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (STRAY, 3),
+        (STRAY.replace("@ stray", "  @article no brace here"), 3),
+        ("@ stray at the start\n" + STRAY.replace("@ stray\n", ""), 1),
+        (STRAY.replace("@ stray\n", "") + "\n@@\n", 6),
+    ],
+    ids=["between", "entry type without a brace", "first line", "last line"],
+)
+def test_a_line_starting_with_at_that_is_no_block_is_a_failure(text: str, line: int) -> None:
+    items, _ = parse_bibtex(text)
+    failures = [(item.line, item.key, item.error) for item in items if item.paper is None]
+    assert len(failures) == 1, failures
+    assert failures[0][:2] == (line, "")
+    assert "starts with '@' but is not an entry" in (failures[0][2] or "")
+    assert sorted(item.key for item in items if item.paper is not None) == ["one", "two"]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "Some words about the entries below, even an address: x@y.org\n",
+        "@comment without braces is a comment in BibTeX\n",
+        "% @ stray in a % comment\n",
+        '  { } " = , stray marks\n',
+    ],
+)
+def test_text_between_entries_not_starting_with_at_stays_a_comment(between: str) -> None:
+    items, _ = parse_bibtex(STRAY.replace("@ stray\n", between))
+    assert [(item.key, item.error) for item in items] == [("one", None), ("two", None)]
+
+
+def test_an_at_line_inside_a_value_is_no_stray_line() -> None:
+    paper = one("@misc{k, title={T}, abstract={Line one\n@ line two, said @someone}}\n")
+    assert paper.abstract is not None and "@ line two" in paper.abstract
+
+
+def test_import_reports_a_stray_at_line_with_file_and_line(empty_library: Path, tmp_path: Path, invoke: Any) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(STRAY, encoding="utf-8")
+    result = invoke("import", str(bib))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: refs.bib:3: the line starts with '@' but is not an entry, @comment, @preamble or @string: '@ stray'"
+    ]
+    assert "2 added, 0 already present, 1 failed." in result.stdout
+
+
+def test_installed_import_reports_a_stray_at_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from litmap.services.admin import init_library
+
+    init_library(tmp_path / "lib", name="test")
+    (tmp_path / "refs.bib").write_text(STRAY, encoding="utf-8")
+    exe = Path(sys.executable).with_name("litmap")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LITMAP_")}
+    args = [str(exe), "--library", str(tmp_path / "lib"), "import", "refs.bib", "--dry-run"]
+    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Error: refs.bib:3: the line starts with '@' but is not an entry" in result.stderr
+    assert "Traceback" not in result.stderr

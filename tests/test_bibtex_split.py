@@ -34,8 +34,13 @@ def _described(block: Any) -> Any:
     return (name, block.start_line, block.raw)
 
 
+def _stray(block: Any) -> bool:
+    return isinstance(block, model.ParsingFailedBlock) and isinstance(block.error, bibtex_split.StrayLine)
+
+
 def _blocks(library: Any) -> list[Any]:
-    return [_described(b) for b in library.blocks if not isinstance(b, model.ImplicitComment)]
+    """The blocks, less implicit comments and the stray "@" lines split_bibtex adds (tested apart)."""
+    return [_described(b) for b in library.blocks if not isinstance(b, model.ImplicitComment) and not _stray(b)]
 
 
 def _same_as_bibtexparser(text: str) -> None:
@@ -43,6 +48,9 @@ def _same_as_bibtexparser(text: str) -> None:
     got = split_bibtex(text)
     assert _blocks(got) == _blocks(expected)
     assert [_described(b) for b in got.entries] == [_described(b) for b in expected.entries]
+    assert [_described(b) for b in got.failed_blocks if not _stray(b)] == [
+        _described(b) for b in expected.failed_blocks
+    ]
     assert [_described(b) for b in got.strings] == [_described(b) for b in expected.strings]
 
 
@@ -99,3 +107,14 @@ def test_well_formed_entries_do_not_go_through_bibtexparser(monkeypatch: pytest.
         ("b", ["title", "year"]),
         ("c", ["title", "y"]),
     ]
+
+
+def test_lines_starting_with_at_between_blocks_are_stray_blocks() -> None:
+    text = '@ first\n@misc{a, t = {x}}\n  @ stray\nwords @ inside\n@Comment bare\n@string{s = "S"} @ same line\n@end'
+    library = split_bibtex(text)
+    assert [(b.start_line, b.raw) for b in library.failed_blocks if _stray(b)] == [
+        (0, "@ first"),
+        (2, "@ stray"),
+        (6, "@end"),
+    ]
+    assert [e.key for e in library.entries] == ["a"]

@@ -1,4 +1,5 @@
-"""One unreadable paper file does not block the library: reading commands leave it out and say so."""
+"""One unreadable paper file does not block the library: reading commands leave it out and say so;
+an export, which would be incomplete, refuses."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def broken_library(bundled_copy: Path) -> Path:
 
 @pytest.mark.parametrize(
     "command",
-    [["list"], ["tree"], ["stats"], ["export", "bibtex"], ["dedupe"], ["show", "elhage2022toy"], ["search", "toy"]],
+    [["list"], ["tree"], ["stats"], ["dedupe"], ["show", "elhage2022toy"], ["search", "toy"]],
 )
 def test_reading_commands_skip_the_broken_file(invoke, broken_library: Path, command: list[str]) -> None:  # type: ignore[no-untyped-def]
     result = invoke(*command)
@@ -28,10 +29,12 @@ def test_reading_commands_skip_the_broken_file(invoke, broken_library: Path, com
         assert len(warnings) == 1 and warnings[0].startswith("Warning:")
 
 
-def test_export_keeps_every_readable_paper(invoke, broken_library: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_refuses_to_leave_the_broken_file_out(invoke, broken_library: Path) -> None:  # type: ignore[no-untyped-def]
     result = invoke("export", "bibtex")
-    assert result.exit_code == 0
-    assert result.stdout.count("\n@") + 1 == len(list((broken_library / "papers").glob("*.toml"))) - 1
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: unreadable paper file ") and f"{BROKEN}.toml:1" in line
 
 
 def test_writing_beside_a_broken_file_works(invoke, broken_library: Path) -> None:  # type: ignore[no-untyped-def]

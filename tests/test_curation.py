@@ -356,3 +356,45 @@ def test_a_copied_paper_file_is_refused_and_the_original_kept(invoke, empty_libr
         assert snapshot(empty_library) == before
     assert invoke("--library", str(empty_library), "tag", "alpha", "+new").exit_code == 0
     assert record(empty_library, "alpha")["title"] == "Original Alpha Title"
+
+
+# -- a single-field edit touches that field only -------------------------------------------------------
+
+NO_TYPE = 'key = "doe2020typeless"\n# a comment of mine\ntitle = "A paper whose file names no type"\nyear = 2020\n'
+
+
+def _without(text: str, *fields: str) -> str:
+    return "".join(line for line in text.splitlines(True) if not line.startswith(fields))
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("tag", "doe2020typeless", "+mine"), ("tag", "doe2020typeless", "-mine")],
+        [("tag", "doe2020typeless", "+mine"), ("tag", "--rename", "mine", "ours")],
+        [("tag", "doe2020typeless", "--category", "superposition")],
+        [
+            ("tag", "doe2020typeless", "--category", "superposition"),
+            ("category", "rename", "superposition", "superposition-x"),
+            ("tag", "doe2020typeless", "--uncategory", "superposition-x"),
+        ],
+    ],
+    ids=["tag", "rename a tag", "category", "category renamed and removed"],
+)
+def test_an_edit_of_tags_or_categories_leaves_the_rest_of_the_file_as_it_was(  # type: ignore[no-untyped-def]
+    invoke, bundled_copy: Path, steps: list[tuple[str, ...]]
+) -> None:
+    path = bundled_copy / "papers" / "doe2020typeless.toml"
+    path.write_text(NO_TYPE, encoding="utf-8")
+    for step in steps:
+        result = invoke(*step)
+        assert result.exit_code == 0, result.output
+        assert _without(path.read_text(encoding="utf-8"), "tags = ", "categories = ") == NO_TYPE
+    installed = Path(sys.executable).with_name("litmap")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LITMAP_")}
+    done = subprocess.run(
+        [str(installed), "--library", str(bundled_copy), "tag", "doe2020typeless", "+again"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert _without(path.read_text(encoding="utf-8"), "tags = ", "categories = ") == NO_TYPE

@@ -109,3 +109,32 @@ def test_a_failed_write_leaves_the_old_file_whole(invoke, bundled_copy: Path, tm
     assert result.exit_code == 1
     assert "Wrote" not in result.stderr and "No space left" in result.stderr
     assert output.read_text(encoding="utf-8") == "precious\n"
+
+
+@pytest.mark.parametrize("installed", [False, True], ids=["runner", "entry point"])
+def test_an_unreadable_paper_file_fails_the_export_and_keeps_the_output(  # type: ignore[no-untyped-def]
+    invoke, bundled_copy: Path, tmp_path: Path, installed: bool
+) -> None:
+
+    (bundled_copy / "papers" / "broken.toml").write_text('key = "broken"\ntitle = \n', encoding="utf-8")
+    out = tmp_path / "refs.bib"
+    out.write_text("% the complete one\n", encoding="utf-8")
+    runs = []
+    for args in (["export", "bibtex", "-o", str(out)], ["export", "bibtex"]):
+        if installed:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("LITMAP_")}
+            exe = str(Path(sys.executable).with_name("litmap"))
+            done = subprocess.run(
+                [exe, "--library", str(bundled_copy), *args], env=env, capture_output=True, text=True, timeout=60
+            )
+            runs.append((done.returncode, done.stdout, done.stderr))
+        else:
+            result = invoke(*args)
+            runs.append((result.exit_code, result.stdout, result.stderr))
+    for code, stdout, stderr in runs:
+        assert code == 1
+        assert stdout == ""
+        (line,) = stderr.splitlines()
+        assert line.startswith("Error: unreadable paper file ") and "broken.toml:2" in line
+    assert f"nothing written to {out}" in runs[0][2]
+    assert out.read_text(encoding="utf-8") == "% the complete one\n"

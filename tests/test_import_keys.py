@@ -169,3 +169,55 @@ def test_keep_keys_keeps_every_valid_key_and_says_which_it_could_not(
     named = _titles_by_key(empty_library)
     assert named["DBLP:conf/sss/ShapiroPBZ11"] == "Conflict-free replicated data types"
     assert named["taken"] == "Earlier work on probes"
+
+
+YUKAWA = """\
+@article{YukawaPhoto1952,
+  journal = {The Mainichi Graphic},
+  month = {sep},
+  title = {{Hideki Yukawa}},
+  year = {1952}
+}
+"""
+
+
+@pytest.mark.parametrize("options", [(), ("--keep-keys",)], ids=["alias", "key"])
+def test_a_reimported_authorless_short_title_is_the_paper_its_key_names(  # type: ignore[no-untyped-def]
+    invoke, empty_library: Path, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    first = _import(invoke, tmp_path, YUKAWA, *options)
+    assert first.exit_code == 0, first.output
+    files = {p.name: p.read_bytes() for p in (empty_library / "papers").iterdir()}
+    assert len(files) == 1
+    again = _import(invoke, tmp_path, YUKAWA, *options, "--json")
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert report["added"] == []
+    assert len(report["present"]) == 1
+    assert {p.name: p.read_bytes() for p in (empty_library / "papers").iterdir()} == files
+
+
+def test_a_short_title_under_a_key_of_another_title_is_not_that_paper(  # type: ignore[no-untyped-def]
+    invoke, empty_library: Path, tmp_path: Path
+) -> None:
+    assert _import(invoke, tmp_path, YUKAWA).exit_code == 0
+    other = YUKAWA.replace("{{Hideki Yukawa}}", "{{Enrico Fermi}}")
+    result = _import(invoke, tmp_path, other, "--json")
+    assert len(json.loads(result.stdout)["added"]) == 1
+    # Another journal's short authorless title under the same key in another year: not the same either.
+    later = YUKAWA.replace("1952", "1960").replace("Mainichi Graphic", "Asahi Graph")
+    assert len(json.loads(_import(invoke, tmp_path, later, "--json").stdout)["added"]) == 1
+
+
+def test_reimporting_a_real_file_adds_nothing(invoke, empty_library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bib = REALBIB / "mendeley-physics.bib"
+    if not bib.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/work/shared/realbib is missing")
+        pytest.skip("needs /work/shared/realbib")
+    assert invoke("import", str(bib)).exit_code == 0
+    count = len(Library(empty_library).keys())
+    again = invoke("import", str(bib), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["added"] == []
+    assert len(Library(empty_library).keys()) == count

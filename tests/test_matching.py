@@ -367,3 +367,31 @@ def test_a_different_volume_number_first_page_or_edition_vetoes_a_match(field: s
         Matcher([paper("a", one)]).find(Paper(key="c", title=paper("a", one).title, authors=["Popescu, A."]))
         is not None
     )
+
+
+def test_a_short_authorless_title_whose_key_names_the_paper_is_it() -> None:
+    old = paper("anon1952hideki", "{Hideki Yukawa}", authors=[], year=1952, aliases=["YukawaPhoto1952"])
+    new = paper("x", "Hideki Yukawa", authors=[], year=1952)
+    assert find([old], new) is None  # by title alone: too short to tell
+    match = matching.compare_keyed(matching.features(new), matching.features(old))
+    assert match is not None and match.existing is old and match.kind == "title"
+    assert "the entry's key names it" in match.reason
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": "Enrico Fermi"},
+        {"year": 1960},
+        {"doi": "10.1000/other", "_old": {"doi": "10.1000/one"}},
+        {"title": "Hideki Yukawa 2"},
+        {"authors": ["Fermi, Enrico"], "_old": {"authors": ["Yukawa, Hideki"]}},
+    ],
+    ids=["other title", "years apart", "other DOI", "other number", "other authors"],
+)
+def test_a_key_is_no_match_when_the_records_disagree(changes: dict[str, object]) -> None:
+    old_changes = changes.pop("_old", {})
+    base: dict[str, object] = {"title": "Hideki Yukawa", "authors": [], "year": 1952}
+    old = Paper(key="anon1952hideki", **{**base, **old_changes})  # type: ignore[arg-type, dict-item]
+    new = Paper(key="x", **{**base, **changes})  # type: ignore[arg-type]
+    assert matching.compare_keyed(matching.features(new), matching.features(old)) is None

@@ -20,11 +20,19 @@ def run_export(
     format_name: str, selection: Selection, flags: dict[str, bool], output: Path | None, allow_missing: bool
 ) -> Exported:
     """Export ``selection`` in the format ``format_name``, write it to ``output`` (or stdout) and
-    report what is missing (exit 1 on missing keys unless ``allow_missing``); the export made."""
+    report what is missing (exit 1 on missing keys unless ``allow_missing``); the export made.
+    A paper file that cannot be read is an error (LitmapError) before anything is written."""
     from litmap.formats import export_format
     from litmap.services.export import export_papers
 
-    exported = export_papers(state.library(), format_name, selection, flags)
+    library = state.library()
+    exported = export_papers(library, format_name, selection, flags)
+    if library.broken:  # the export would be incomplete: nothing written, an existing -o FILE kept
+        from litmap.cli.plain import said_left_out
+        from litmap.errors import LitmapError
+
+        where = f"nothing written to {output}" if output is not None else "nothing exported"
+        raise LitmapError(f"{said_left_out(library.broken)}; {where} (run `litmap check`)")
     deliver(exported.text, output, exported.scope, export_format(format_name).wrote, allow_missing)
     return exported
 

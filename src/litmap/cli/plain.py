@@ -27,11 +27,17 @@ def warn_left_out(broken: Sequence[BrokenFile | InvalidFile]) -> None:
     """
     if not broken or _warned[0]:
         return
+    sys.stderr.write(f"Warning: left out {said_left_out(broken)}; run `litmap check`.\n")
+
+
+def said_left_out(broken: Sequence[BrokenFile | InvalidFile]) -> str:
+    """``unreadable paper file FILE:LINE: why (and N more)``, for a message of its own: the warning
+    of :func:`warn_left_out` is then not said again."""
     _warned[0] = True
     first = broken[0]
     message = getattr(first, "message", None) or str(first)
     more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-    sys.stderr.write(f"Warning: left out unreadable paper file {message}{more}; run `litmap check`.\n")
+    return f"unreadable paper file {message}{more}"
 
 
 def reset_warnings() -> None:

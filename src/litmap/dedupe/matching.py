@@ -396,6 +396,18 @@ def compare(new: Features, old: Features, threshold: float = DEFAULT_THRESHOLD) 
     return _as_versions(Match(old.paper, reason, score, "fuzzy"), new, old)
 
 
+def compare_keyed(new: Features, old: Features) -> Match | None:
+    """Whether ``new``, whose entry's key already names ``old``, is ``old``: the same title, no contradiction,
+    no disagreeing authors. The key tells what a short or authorless title cannot (an import again)."""
+    if not new.compact or new.compact != old.compact or _contradicted(new, old):
+        return None
+    agreement = author_agreement(new.authors, old.authors)
+    if agreement is not None and agreement < 0.5:
+        return None
+    reason = "same title" + _confirmation(new, old, agreement) + ", the entry's key names it"
+    return _as_versions(Match(old.paper, reason, 100.0), new, old)
+
+
 # -- the matcher -------------------------------------------------------------------------------
 
 

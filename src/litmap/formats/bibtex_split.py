@@ -9,7 +9,9 @@ missing comma, a dangling key...) is handed to bibtexparser's own splitter, star
 so it fails with the same error and the next block starts where it would. The blocks go into a
 bibtexparser ``Library`` (which marks duplicate keys) as its splitter would put them, less the
 implicit comments between blocks, the ``raw`` text of the entries read here and the lines of their
-fields (litmap reads none of these).
+fields (litmap reads none of these); plus a :class:`StrayLine` failed block for each line between
+blocks that starts with ``@`` (which BibTeX reads as a command) but starts no block, where
+bibtexparser sees a comment.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _IN_BRACES = re.compile(r"(?<!\\)[{}]|" + _AT)
 #: ... inside a quoted value.
 _IN_QUOTES = re.compile(r'(?<!\\)"|' + _AT)
 _SPECIAL_BLOCKS = ("@comment", "@preamble", "@string")
+#: A line between blocks starting with "@" (not ``@comment``, which BibTeX lets go without braces).
+_STRAY_AT = re.compile(r"^[ \t]*(@(?!comment\b)[^\n]*)", re.MULTILINE | re.IGNORECASE)
 
 # One field, ``name = value`` and the "," or "}" after it, in one match, when no "@" and no backslash
 # before a character that is a mark there make it unusual: braces nest up to two deep, and a quoted
@@ -42,6 +46,10 @@ _IN_GROUP = r"(?:[^{}@\\]++|\\[^{}\\@])"  # in braces: only braces are
 _BRACED = r"\{(?:" + _IN_GROUP + r"|\{" + _IN_GROUP + r"*+\})*+\}"
 _QUOTED = r'"(?:[^"@\\]++|\\[^"\\@])*+(?<!\{)"'  # in quotes: only quotes are
 _FIELD = re.compile(r'([^{}",=@\\]*+)=((?:[^{}",@\\]++|' + _ESCAPE + "|" + _BRACED + "|" + _QUOTED + r")*+)([,}])")
+
+
+class StrayLine(Exception):
+    """A line between blocks that starts with ``@`` but is no entry, ``@comment``, ``@preamble`` or ``@string``."""
 
 
 class _Unusual(Exception):
@@ -87,6 +95,7 @@ def split_bibtex(text: str) -> Library:
     library = Library()
     position = 0
     while (start := _BLOCK_START.search(bibstr, position)) is not None:
+        _add_stray_lines(library, bibstr, position, start.start(), lines)
         line = lines.at(start.start())
         block: Any = None
         if bibstr[start.end()] == "{" and not start.group(0).lower().startswith(_SPECIAL_BLOCKS):
@@ -97,7 +106,17 @@ def split_bibtex(text: str) -> Library:
         if block is None:
             block, position = _by_bibtexparser(splitter, start, line)
         library.add(block, fail_on_duplicate_key=False)
+    _add_stray_lines(library, bibstr, position, len(bibstr), lines)
     return library
+
+
+def _add_stray_lines(library: Library, bibstr: str, start: int, end: int, lines: _Lines) -> None:
+    """A failed block for each line of ``bibstr[start:end]`` (text between blocks) starting with ``@``."""
+    for stray in _STRAY_AT.finditer(bibstr, start, end):
+        text = stray.group(1).strip()
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        error = StrayLine(f"the line starts with '@' but is not an entry, @comment, @preamble or @string: '{shown}'")
+        library.add(model.ParsingFailedBlock(start_line=lines.at(stray.start(1)), raw=text, error=error))
 
 
 def _entry(bibstr: str, start: re.Match[str], line: int) -> tuple[Any, int]:

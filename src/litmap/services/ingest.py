@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litmap.collector import collector_paused
-from litmap.dedupe.matching import features
+from litmap.dedupe.matching import compare_keyed, features
 from litmap.errors import Interrupted, InvalidOption, InvalidValue, LitmapError
 from litmap.keys import PLACEHOLDER_KEY
 from litmap.models import Author, Paper, entry_type_problem, first_problem, spelled_as_in, unique_tags, validate_citekey
@@ -73,6 +73,8 @@ class _Admission:
         for category in options.categories:
             taxonomy.get(category)
         papers = library.papers()
+        self.papers = papers
+        self._by_key: dict[str, Paper] | None = None
         self.matcher = library_matcher(library)  # honours pairs declared distinct (`dedupe --not`)
         self.keys = KeyBook(papers, library.keys())
         self.pattern = library.config.citekey_pattern
@@ -89,13 +91,33 @@ class _Admission:
             raise InvalidOption("tags", "{option}: a tag cannot be empty")
         self.tags = spelled_as_in(papers, [tag.strip() for tag in options.tags]) if options.tags else []
 
-    def _matches(self, paper: Paper, entry: Features | None = None) -> tuple[Match | None, list[Match]]:
-        """The known paper ``paper`` (of features ``entry``) duplicates (if any), and those it may be a version of."""
+    def _matches(
+        self, paper: Paper, entry: Features | None = None, own: Sequence[str] = ()
+    ) -> tuple[Match | None, list[Match]]:
+        """The known paper ``paper`` (of features ``entry``, its entry's keys ``own``) duplicates (if
+        any), and those it may be a version of."""
         if self.options.force:
             return None, []
         matches = self.matcher.find_all(paper, entry)
         same = next((m for m in matches if m.kind != "version"), None)
+        if same is None and own:
+            same = self._keyed_match(paper, entry, own)
         return same, [m for m in matches if m.kind == "version"] if same is None else []
+
+    def _keyed_match(self, paper: Paper, entry: Features | None, own: Sequence[str]) -> Match | None:
+        """The paper of the library (before this run) that one of the entry's keys ``own`` already
+        names, if :func:`compare_keyed` finds ``paper`` to be it (not a version of it); else None."""
+        if self._by_key is None:
+            self._by_key = {p.key: p for p in self.papers}
+        distinct = self.matcher.distinct
+        for key in own:
+            named = self._by_key.get(self.keys.owner.get(key.lower(), ""))
+            if named is None or (distinct is not None and distinct.contains(paper, named)):
+                continue
+            match = compare_keyed(entry or features(paper), features(named))
+            if match is not None and match.kind != "version":
+                return match
+        return None
 
     def duplicate(self, source: str, paper: Paper, line: int | None = None) -> Outcome | None:
         """The "already present" outcome if ``paper`` duplicates a known one (never with --force)."""
@@ -110,7 +132,7 @@ class _Admission:
         if candidate.paper is None:
             return Outcome(candidate.source, "failed", reason=candidate.error or "no record", line=candidate.line)
         entry = features(candidate.paper)
-        match, versions = self._matches(candidate.paper, entry)
+        match, versions = self._matches(candidate.paper, entry, self._own_keys(candidate))
         if match is not None:
             present = Outcome(
                 candidate.source, "present", existing=match.existing, reason=match.reason, score=match.score,

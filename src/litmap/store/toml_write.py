@@ -70,15 +70,16 @@ def _update_in_place(previous: str, old: dict[str, Any], new: dict[str, Any]) ->
     for name in list(doc.keys()):
         if name not in new:
             del doc[name]
-    added = [name for name in new if name not in doc and name not in TRAILING_FIELDS]
+    # Only a changed field is written: one the file leaves out and the model fills in (a default
+    # ``type``) stays out, so a tag change does not add ``type = "article"``.
+    changed = [name for name in new if name not in old or old[name] != new[name]]
+    added = [name for name in changed if name not in doc and name not in TRAILING_FIELDS]
     trailing = {name: doc[name] for name in TRAILING_FIELDS if name in doc} if added else {}
     for name in trailing:  # new fields go before the abstract, which stays last
         del doc[name]
-    for name, value in new.items():
-        if name in trailing:
-            continue
-        if name not in old or old[name] != value or name not in doc:
-            doc[name] = _item(name, value)
+    for name in changed:
+        if name not in trailing:
+            doc[name] = _item(name, new[name])
     for name, item in trailing.items():
         doc[name] = item if old.get(name) == new.get(name) else _item(name, new[name])
     return tomlkit.dumps(doc)
