@@ -29,12 +29,14 @@ from litmap.store.entries import (
     read_all_entries,
     vocabulary,
 )
-from litmap.store.files import content_digest, read_text, recover
+from litmap.store.files import content_digest, read_text_digest, recover
 from litmap.store.freshness import RACY_NS, Scan, Sums, current_sums, scan_papers, stat_signature
 from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from litmap.taxonomy import Taxonomy
 
 
 SCHEMA_VERSION = "6"
@@ -42,8 +44,9 @@ INDEX_FILE = "index.sqlite3"
 
 #: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
 COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
-#: At most this many files stored as not yet trusted are confirmed without comparing every row.
-CONFIRM_MAX = 1000
+#: At most this many files stored as not yet trusted are confirmed without comparing every row (all
+#: are stat-ed before any is read, so a failed confirmation costs only those stats).
+CONFIRM_MAX = 10_000
 _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 _SCHEMA = f"""
@@ -249,23 +252,39 @@ class Index:
     def _set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
 
-    def _update_taxonomy(self, meta: dict[str, str], signature: str, skip: frozenset[int] = frozenset()) -> None:
-        """Re-read taxonomy.toml; the papers filed under a category whose title changed get their text
-        again (but those of rows ``skip``, which the caller rewrites)."""
-        from litmap.store.codec import categories_from_toml
-        from litmap.taxonomy import Taxonomy
-
+    def _update_taxonomy(
+        self,
+        meta: dict[str, str],
+        signature: str,
+        skip: frozenset[int] = frozenset(),
+        written: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Re-read taxonomy.toml (not when its bytes are those last read: only its new signature is
+        stored); the papers filed under a category whose title changed get their text again (but
+        those of rows ``skip``, which the caller rewrites). ``written``: the text just written to
+        it and the tree it holds (as :meth:`taxonomy` gives it), so nothing is read."""
         path = self.root / TAXONOMY_FILE
-        taxonomy = Taxonomy(categories_from_toml(read_text(path), str(path)) if path.exists() else [])
-        info = {
-            "titles": {c.id: c.title for c in taxonomy},
-            "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
-            "paths": taxonomy.shown_paths(),
-            "tree": taxonomy.tree_rows(),
-        }
+        if written is not None:
+            text: str | None = written[0]
+            digest = content_digest(written[0].encode("utf-8"))
+        elif path.exists():
+            text, digest = read_text_digest(path)
+        else:
+            text, digest = None, "absent"
+        if written is None and "taxonomy" in meta and meta.get("taxonomy_digest") == digest:
+            self._set_meta("taxonomy_file", signature)
+            return
+        if written is not None:
+            info = written[1]
+        else:
+            from litmap.store.codec import categories_from_toml
+            from litmap.taxonomy import Taxonomy
+
+            info = tree_info(Taxonomy(categories_from_toml(text, str(path)) if text is not None else []))
         old_titles = json.loads(meta["taxonomy"])["titles"] if "taxonomy" in meta else None
         self._set_meta("taxonomy", json.dumps(info))
         self._set_meta("taxonomy_file", signature)
+        self._set_meta("taxonomy_digest", digest)
         self._taxonomy = None
         if old_titles is not None and old_titles != info["titles"]:
             new_titles: dict[str, str] = info["titles"]  # type: ignore[assignment]
@@ -305,20 +324,25 @@ class Index:
             return None
         confirmed: list[tuple[int, int]] = []
         distrusted: list[int] = []
-        for pid, name, size, digest in rows:
-            path = papers_dir / name
-            try:
-                st = os.stat(path)
-                if st.st_size != size or not digest or content_digest(path.read_bytes()) != digest:
+        mtimes: list[int] = []
+        try:
+            # Every file stat-ed first: when something else changed too, no file was read for nothing.
+            for _pid, name, size, digest in rows:
+                st = os.stat(papers_dir / name)
+                if st.st_size != size or not digest:
                     return None
-            except OSError:
+                mtimes.append(st.st_mtime_ns)
+                expected = expected.with_mtimes_replaced([-1], st.st_mtime_ns)
+            if expected != sums:
                 return None
-            expected = expected.with_mtimes_replaced([-1], st.st_mtime_ns)
-            if st.st_mtime_ns >= started - RACY_NS:
-                distrusted.append(st.st_mtime_ns)
-            else:
-                confirmed.append((st.st_mtime_ns, pid))
-        if expected != sums:
+            for (pid, name, _size, digest), mtime_ns in zip(rows, mtimes, strict=True):
+                if content_digest((papers_dir / name).read_bytes()) != digest:
+                    return None
+                if mtime_ns >= started - RACY_NS:
+                    distrusted.append(mtime_ns)
+                else:
+                    confirmed.append((mtime_ns, pid))
+        except OSError:
             return None
         self.db.executemany("UPDATE papers SET mtime_ns = ? WHERE id = ?", confirmed)
         return distrusted
@@ -506,6 +530,16 @@ WITH RECURSIVE tag(value) AS (
 )
 SELECT value FROM tag WHERE value IS NOT NULL
 """
+
+
+def tree_info(taxonomy: Taxonomy) -> dict[str, Any]:
+    """What the index stores of the category tree (:meth:`Index.taxonomy` reads it back)."""
+    return {
+        "titles": {c.id: c.title for c in taxonomy},
+        "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
+        "paths": taxonomy.shown_paths(),
+        "tree": taxonomy.tree_rows(),
+    }
 
 
 def schema_tag() -> str:
