@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from litmap.store.freshness import stamp_of
-from litmap.store.index import INDEX_FILE, Index
+from litmap.store.index import Index
+from litmap.store.index_db import INDEX_FILE
 from litmap.store.index_read import indexed_records
 
 EDGE_PAPERS: dict[str, dict[str, object]] = {

@@ -14,7 +14,8 @@ import pytest
 
 from litmap.errors import InvalidFile
 from litmap.store import Library
-from litmap.store.index import INDEX_FILE, Index
+from litmap.store.index import Index
+from litmap.store.index_db import INDEX_FILE
 from litmap.store.index_read import load_papers
 
 

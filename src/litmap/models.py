@@ -16,17 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from litmap.dates import parse_released
 from litmap.identifiers import normalize_arxiv_id, normalize_doi
+from litmap.records import CATEGORY_ID_RE as CATEGORY_ID_RE
 from litmap.records import CITEKEY_RE as CITEKEY_RE
 from litmap.records import KNOWN_FIELDS as KNOWN_FIELDS
 from litmap.records import RECORD_FIELDS as RECORD_FIELDS
 from litmap.records import TRAILING_FIELDS as TRAILING_FIELDS
-from litmap.records import author_names, first_author
+from litmap.records import author_names, first_author, one_line, text_or_none
 from litmap.records import unique_tags as unique_tags
 
 #: An alias needs no file name, only to be a key LaTeX, BibTeX and biber read: DBLP's
 #: ``DBLP:conf/sss/ShapiroPBZ11`` is one. No spaces, commas, braces, quotes, ``%``, ``#`` or ``\``.
 ALIAS_RE = re.compile(r"^[^\s,{}()\"'%#\\=~]+$")
-CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXTRA_FIELD_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -125,23 +125,6 @@ def citekey_problem(key: str) -> str | None:
             return f"{' '.join(repr(c) for c in bad)} cannot be in a file name"
         return "not a valid file name (letters, digits and - _ : . only, no leading dot, no '..')"
     return None
-
-
-def one_line(value: str, what: str) -> str:
-    """``value`` with its whitespace collapsed; ValueError naming ``what`` if nothing is left."""
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError(f"{what} needs a title")
-    return value
-
-
-def text_or_none(value: Any) -> Any:
-    """Optional free text: numbers become text, surrounding whitespace goes, empty becomes None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
 
 
 def parse_month(value: Any) -> int | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 CITEKEY_RE = re.compile(r"^[A-Za-z0-9_:\-][A-Za-z0-9_:.\-]*$")
+CATEGORY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Field names of a paper record, in the order they are written.
 RECORD_FIELDS = (
@@ -44,6 +45,23 @@ KNOWN_FIELDS = frozenset(RECORD_FIELDS + TRAILING_FIELDS)
 def file_key(key: str) -> bool:
     """Whether ``key`` can name a paper file (``papers/KEY.toml``) as it stands: no path tricks."""
     return bool(CITEKEY_RE.match(key)) and ".." not in key
+
+
+def one_line(value: str, what: str) -> str:
+    """``value`` with its whitespace collapsed; ValueError naming ``what`` if nothing is left."""
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError(f"{what} needs a title")
+    return value
+
+
+def text_or_none(value: Any) -> Any:
+    """Optional free text: numbers become text, surrounding whitespace goes, empty becomes None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def unique_tags(tags: Iterable[str]) -> list[str]:

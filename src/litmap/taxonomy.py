@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from pydantic import ValidationError
 
 from litmap.errors import InvalidOption, InvalidValue, UnknownCategory
-from litmap.models import CATEGORY_ID_RE, Category, first_problem
+from litmap.models import Category, first_problem
+from litmap.records import CATEGORY_ID_RE
 
 
 class Taxonomy:

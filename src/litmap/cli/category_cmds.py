@@ -75,10 +75,9 @@ def rename(
     title: Annotated[str | None, typer.Option("--title", "-t", help="A new title too.")] = None,
 ) -> None:
     """Rename a category; every paper and subcategory using it follows, in one atomic change."""
-    from litmap.services.curation import rename_category
+    from litmap.cli.reads import run_category_rename
 
-    outcome = rename_category(state.library(), old, new, title)
-    _say(f"Renamed category {old} to {new}; {_papers(len(outcome.changed))} refiled.")
+    run_category_rename(old, new, title)
 
 
 @category_app.command(

@@ -2,10 +2,10 @@
 
 Building the typer app (importing typer and click, and turning every command's signature into
 click parameters) costs more than a warm ``litmap search`` itself. :func:`main` reads argv for the
-commonest forms of ``search``, ``list``, ``show``, ``stats``, ``tag``, ``export`` and ``dedupe --json``
-(global ``--library``, the commands' own options and arguments) and runs the same bodies as the
-typer commands (:mod:`litmap.cli.reads`, :mod:`litmap.cli.export_run`, :mod:`litmap.cli.dedupe_run`),
-with the same error handling. Anything else (``--help``, a mistake in
+commonest forms of ``search``, ``list``, ``show``, ``stats``, ``tag``, ``export``, ``dedupe --json`` and
+``category rename`` (global ``--library``, the commands' own options and arguments) and runs the same
+bodies as the typer commands (:mod:`litmap.cli.reads`, :mod:`litmap.cli.export_run`,
+:mod:`litmap.cli.dedupe_run`), with the same error handling. Anything else (``--help``, a mistake in
 the arguments, another command, shell completion, an option spelt in a rarer form) is left to the
 typer app, so help and usage errors are typer's own. ``LITMAP_NO_FAST_PATH=1`` turns the fast
 path off (tests compare both).
@@ -232,6 +232,16 @@ def _dedupe(args: list[str]) -> Body | None:
     return partial(run_dedupe_json, threshold)
 
 
+def _category(args: list[str]) -> Body | None:
+    # Only ``category rename OLD NEW`` (with --title): the other reshapings and help go through typer.
+    parsed = _options(args[1:], {}, {"-t": "title", "--title": "title"}) if args[:1] == ["rename"] else None
+    if parsed is None or len(parsed[1]) != 2:
+        return None
+    from litmap.cli.reads import run_category_rename
+
+    return partial(run_category_rename, *parsed[1], **parsed[0])
+
+
 _COMMANDS: dict[str, Callable[[list[str]], Body | None]] = {
     "search": _search,
     "list": _list,
@@ -240,6 +250,7 @@ _COMMANDS: dict[str, Callable[[list[str]], Body | None]] = {
     "tag": _tag,
     "export": _export,
     "dedupe": _dedupe,
+    "category": _category,
 }
 
 

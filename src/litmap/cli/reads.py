@@ -1,4 +1,4 @@
-"""The bodies of the hot commands (search, list, show, stats, tag), without typer.
+"""The bodies of the hot commands (search, list, show, stats, tag, category rename), without typer.
 
 Both the typer commands and the fast dispatcher (:mod:`litmap.cli.fast`) call these, so the two
 paths print the same thing. Nothing here imports typer, pydantic or rich at module level: each is
@@ -232,6 +232,20 @@ def run_tag(args: list[str], category: list[str], uncategory: list[str]) -> None
 
         outcome = curation.tag_papers(state.library(), keys, request.add, request.remove, category, uncategory)
     report(outcome, " ".join(changes))
+
+
+def run_category_rename(old: str, new: str, title: str | None = None) -> None:
+    """``litmap category rename``: the category and every paper filed under it, in one atomic change."""
+    from litmap.services.category_rename import rename_through_index
+
+    where = state.location()
+    outcome = rename_through_index(where.root, where.read_only, old, new, title)
+    if outcome is None:
+        from litmap.services.curation import rename_category
+
+        outcome = rename_category(state.library(), old, new, title)
+    done = len(outcome.changed)
+    write_line(f"Renamed category {old} to {new}; {done} paper{'s' if done != 1 else ''} refiled.")
 
 
 def report(outcome: Outcome, what: str) -> None:

@@ -15,10 +15,18 @@ import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, compress, repeat
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from litmap.dedupe.matching import Features
+
+class Screened(Protocol):
+    """What :func:`screen_keys` reads of a paper's features (:class:`~litmap.dedupe.matching.Features`)."""
+
+    @property
+    def year(self) -> int | None: ...
+
+    @property
+    def numbers(self) -> tuple[str, ...]: ...
+
 
 #: The keys of papers of different title numbers lie at least this far apart (far more than any year gap).
 _NUMBERS_SPACING = 1_000_000.0
@@ -26,7 +34,7 @@ _NUMBERS_SPACING = 1_000_000.0
 _YEAR_LIMIT = 100_000
 
 
-def screen_keys(entries: Sequence[Features], exempt: Iterable[int] = ()) -> list[float]:
+def screen_keys(entries: Sequence[Screened], exempt: Iterable[int] = ()) -> list[float]:
     """One number per paper: two papers whose numbers lie more than the year gap apart have years
     too far apart or titles of other numbers (``Part 1`` and ``Part 2``). NaN (never apart) for a
     paper without a year and for the papers ``exempt`` (their identifiers may still match)."""

@@ -251,7 +251,7 @@ def classify_identifier(text: str) -> str | None:
 def build_sources(settings: SourceSettings, names: Sequence[str] | None = None) -> dict[str, Source]:
     """The registered sources (or those in ``names``), opened on one shared HTTP client."""
     from litmap.sources.http import HttpClient, HttpSettings
-    from litmap.store.index import user_cache_dir
+    from litmap.store.index_db import user_cache_dir
 
     client = HttpClient(
         HttpSettings(

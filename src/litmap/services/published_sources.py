@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def cache_folder(library: Library) -> Path:
     """Where answers are cached for ``library``."""
-    from litmap.store.index import index_path
+    from litmap.store.index_db import index_path
 
     return index_path(library.root, library.read_only).parent / "cache" / "http"
 
@@ -49,7 +49,7 @@ class PublishedSources:
         from litmap.sources.dblp import DblpSource
         from litmap.sources.http import HttpClient, HttpSettings
         from litmap.sources.semantic_scholar import SemanticScholarSource
-        from litmap.store.index import user_cache_dir
+        from litmap.store.index_db import user_cache_dir
 
         settings = SourceSettings.from_config(library.config)
         http = HttpClient(

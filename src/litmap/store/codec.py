@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from litmap.errors import InvalidFile
 from litmap.models import Category, Paper, first_problem
+from litmap.store.taxonomy_text import TAXONOMY_HEADER
 from litmap.store.toml_write import record_to_toml, render_record, text_item
 
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
@@ -135,36 +136,6 @@ def paper_to_toml(paper: Paper, previous: str | None = None) -> str:
     except InvalidFile:
         return render_record(record)
     return record_to_toml(record, previous, old_record)
-
-
-_CATEGORIES_LINE = re.compile(r"^categories[ \t]*=[ \t]*(\[[^\]\n]*\])", re.MULTILINE)
-_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
-
-
-def with_categories(text: str, old: list[str], new: list[str]) -> str | None:
-    """``text`` of a paper file whose categories are ``old``, with ``new`` in their place and every
-    other byte kept; None unless the file sets them on one top-level line (then rewrite it whole)."""
-    from litmap.store.toml_fast import _value
-
-    match = _CATEGORIES_LINE.search(text)
-    value = _value("categories", new) if new else None
-    if match is None or value is None or "\r" in text:
-        return None
-    before = text[: match.start()]
-    if "'''" in before or '"""' in before or _TABLE_HEADER.search(before):
-        return None  # maybe inside a multi-line string or a table: not the top-level field
-    try:
-        if tomllib.loads("v = " + match.group(1))["v"] != old:
-            return None
-    except tomllib.TOMLDecodeError:
-        return None
-    return text[: match.start(1)] + value + text[match.end(1) :]
-
-
-TAXONOMY_HEADER = (
-    "# The category tree. Each [[category]] has an id (lower-case slug), a title, an optional\n"
-    "# description and an optional parent id; siblings keep the order they have in this file.\n"
-)
 
 
 def _category_record(category: Category) -> dict[str, Any]:

@@ -32,6 +32,9 @@ LOCK_TIMEOUT_SECONDS = 300.0
 LOCK_NOTICE_SECONDS = 1.0
 #: A change writing more files than this syncs them all at once (see :func:`commit`).
 BULK_SYNC_FILES = 64
+#: A change replacing this many files or more replaces them by :data:`REPLACE_THREADS` threads.
+PARALLEL_REPLACES = 64
+REPLACE_THREADS = 4
 
 
 def read_text(path: Path) -> str:
@@ -277,17 +280,30 @@ class Changes:
         self.papers: dict[Path, Paper] = {}
         #: Or the JSON record of that paper (:meth:`~litmap.models.Paper.to_json`), staged without a model.
         self.records: dict[Path, dict[str, Any]] = {}
+        #: The tree a staged taxonomy file holds, as the index stores it (:meth:`~litmap.store.index.Index.taxonomy`).
+        self.trees: dict[Path, dict[str, Any]] = {}
 
-    def write(self, path: Path, text: str, paper: Paper | None = None, record: dict[str, Any] | None = None) -> None:
-        """Stage ``text`` as the new content of ``path`` (``paper`` or its ``record``: what it holds, if known)."""
+    def write(
+        self,
+        path: Path,
+        text: str,
+        paper: Paper | None = None,
+        record: dict[str, Any] | None = None,
+        tree: dict[str, Any] | None = None,
+    ) -> None:
+        """Stage ``text`` as the new content of ``path`` (``paper`` or its ``record``, or the ``tree`` of
+        a taxonomy file: what it holds, if known)."""
         self.deletes.discard(path)
         self.writes[path] = text
         self.papers.pop(path, None)
         self.records.pop(path, None)
+        self.trees.pop(path, None)
         if paper is not None:
             self.papers[path] = paper
         elif record is not None:
             self.records[path] = record
+        elif tree is not None:
+            self.trees[path] = tree
 
     def create(self, path: Path, text: str, paper: Paper | None = None) -> None:
         """Stage a new file ``path``: the change fails rather than write over a file of that name."""
@@ -299,6 +315,7 @@ class Changes:
         self.writes.pop(path, None)
         self.papers.pop(path, None)
         self.records.pop(path, None)
+        self.trees.pop(path, None)
         self.creates.discard(path)
         self.deletes.add(path)
 
@@ -420,11 +437,13 @@ def roll_forward(root: Path, sweep: bool = True) -> bool:
         except (OSError, ValueError):
             payload = {"renames": [], "deletes": []}
         creates = set(payload.get("creates", []))
+        replaces: list[tuple[str, str]] = []
         for tmp, final in payload.get("renames", []):
             if final in creates:
                 _place_new(tmp, final)
             elif os.path.exists(tmp):
-                os.replace(tmp, final)
+                replaces.append((tmp, final))
+        _replace_all(replaces)
         for path in payload.get("deletes", []):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
@@ -462,6 +481,24 @@ def _place_new(tmp: str, final: str) -> None:
         if not os.path.lexists(final):
             _link_new(tmp, final)  # a file system without hard links
     os.unlink(tmp)
+
+
+def _replace_all(pairs: list[tuple[str, str]]) -> None:
+    """``os.replace(tmp, final)`` of every pair, in any order (the journal stands until all are done).
+
+    Many are done by a few threads: replacing a file frees the old one, which on a busy disk (or a
+    file system mounted with ``discard``) waits for the device each time, and threads wait together.
+    """
+    if len(pairs) < PARALLEL_REPLACES:
+        for tmp, final in pairs:
+            os.replace(tmp, final)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(REPLACE_THREADS) as pool:
+        done = [pool.submit(os.replace, tmp, final) for tmp, final in pairs]
+    for future in done:  # every replace has ended: the first failure is raised
+        future.result()
 
 
 def _strays(directory: Path) -> list[str]:

@@ -29,7 +29,7 @@ from litmap.store.entries import (
     read_all_entries,
     vocabulary,
 )
-from litmap.store.files import content_digest, read_text, recover
+from litmap.store.files import content_digest, read_text_digest, recover
 from litmap.store.freshness import (
     RACY_NS,
     Listing,
@@ -40,53 +40,19 @@ from litmap.store.freshness import (
     stamp_of,
     stat_signature,
 )
-from litmap.store.layout import PAPERS_DIR, STATE_DIR, TAXONOMY_FILE
+from litmap.store.index_db import COLUMNS, connect, create, index_path, remove
+from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
     import sqlite3
 
+    from litmap.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "7"
-INDEX_FILE = "index.sqlite3"
 
-#: The full-text columns, in order (``bm25`` weights are given in this order by :mod:`litmap.services.search`).
-COLUMNS = ("key", "title", "authors", "tags", "categories", "venue", "abstract", "note")
-#: At most this many files stored as not yet trusted are confirmed without comparing every row.
-CONFIRM_MAX = 1000
+#: At most this many files stored as not yet trusted are confirmed without comparing every row (all
+#: are stat-ed before any is read, so a failed confirmation costs only those stats).
+CONFIRM_MAX = 10_000
 _INSERT_FTS = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
-
-_SCHEMA = f"""
-CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE listing(id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
-CREATE TABLE papers(
-    id INTEGER PRIMARY KEY,
-    file TEXT NOT NULL UNIQUE,
-    stamp_ns INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    digest TEXT,
-    error TEXT,
-    key TEXT,
-    year INTEGER,
-    type TEXT,
-    first_author TEXT,
-    title TEXT,
-    added TEXT,
-    sort_author TEXT,
-    categories TEXT,
-    venue TEXT,
-    tags TEXT,
-    has INTEGER,
-    record TEXT
-);
-CREATE INDEX papers_year ON papers(year);
-CREATE INDEX papers_broken ON papers(file) WHERE error IS NOT NULL;
-CREATE INDEX papers_distrusted ON papers(file) WHERE stamp_ns = -1;
-CREATE TABLE labels(paper INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
-CREATE INDEX labels_value ON labels(kind, value);
-CREATE INDEX labels_paper ON labels(paper);
-CREATE TABLE words(word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE fts USING fts5({", ".join(COLUMNS)}, tokenize='porter unicode61 remove_diacritics 2');
-"""
 
 
 class IndexUnavailable(Exception):
@@ -108,45 +74,6 @@ class BrokenFile(NamedTuple):
 
     file: str
     message: str
-
-
-# -- where ---------------------------------------------------------------------------------------
-
-
-def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/litmap`` (default ``~/.cache/litmap``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "litmap"
-
-
-def index_path(root: Path, read_only: bool = False) -> Path:
-    """Where the index of the library at ``root`` lives (its ``.litmap/`` folder is made if need be).
-
-    A writable library keeps it in its git-ignored ``.litmap/`` folder; the read-only bundled library
-    (or one whose ``.litmap/`` cannot be created) in the user cache, under a hash of its path.
-    """
-    if not read_only:
-        state = Path(root) / STATE_DIR
-        with contextlib.suppress(OSError):
-            state.mkdir(exist_ok=True)
-        if os.access(state, os.W_OK):
-            return state / INDEX_FILE
-    return _cache_path(root)
-
-
-def existing_index(root: Path, read_only: bool = False) -> Path | None:
-    """The index file of the library at ``root`` if there is one (nothing is created)."""
-    for path in ([] if read_only else [Path(root) / STATE_DIR / INDEX_FILE]) + [_cache_path(root)]:
-        if path.is_file():
-            return path
-    return None
-
-
-def _cache_path(root: Path) -> Path:
-    import hashlib
-
-    digest = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
-    return user_cache_dir() / digest / INDEX_FILE
 
 
 # -- the index -----------------------------------------------------------------------------------
@@ -181,7 +108,7 @@ class Index:
         except IndexUnavailable:
             if not in_memory_fallback:
                 raise
-        index = cls(root, Path(":memory:"), _create(sqlite3.connect(":memory:", isolation_level=None)))
+        index = cls(root, Path(":memory:"), create(sqlite3.connect(":memory:", isolation_level=None)))
         index.refresh()
         return index
 
@@ -191,7 +118,7 @@ class Index:
 
         for attempt in range(2):
             try:
-                index = cls(root, path, _connect(path, timeout))
+                index = cls(root, path, connect(path, timeout))
                 try:
                     index.refresh()
                 except BaseException:
@@ -201,7 +128,7 @@ class Index:
             except sqlite3.DatabaseError as exc:
                 if attempt or (isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)):
                     raise IndexUnavailable(f"{path}: {exc}") from None
-                _remove(path)  # corrupt or from another version: rebuild from the files
+                remove(path)  # corrupt or from another version: rebuild from the files
             except OSError as exc:
                 raise IndexUnavailable(f"{path}: {exc.strerror or exc}") from None
         raise AssertionError("unreachable")
@@ -278,23 +205,39 @@ class Index:
     def _set_meta(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES (?, ?)", (name, value))
 
-    def _update_taxonomy(self, meta: dict[str, str], signature: str, skip: frozenset[int] = frozenset()) -> None:
-        """Re-read taxonomy.toml; the papers filed under a category whose title changed get their text
-        again (but those of rows ``skip``, which the caller rewrites)."""
-        from litmap.store.codec import categories_from_toml
-        from litmap.taxonomy import Taxonomy
-
+    def _update_taxonomy(
+        self,
+        meta: dict[str, str],
+        signature: str,
+        skip: frozenset[int] = frozenset(),
+        written: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Re-read taxonomy.toml (not when its bytes are those last read: only its new signature is
+        stored); the papers filed under a category whose title changed get their text again (but
+        those of rows ``skip``, which the caller rewrites). ``written``: the text just written to
+        it and the tree it holds (as :meth:`taxonomy` gives it), so nothing is read."""
         path = self.root / TAXONOMY_FILE
-        taxonomy = Taxonomy(categories_from_toml(read_text(path), str(path)) if path.exists() else [])
-        info = {
-            "titles": {c.id: c.title for c in taxonomy},
-            "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
-            "paths": taxonomy.shown_paths(),
-            "tree": taxonomy.tree_rows(),
-        }
+        if written is not None:
+            text: str | None = written[0]
+            digest = content_digest(written[0].encode("utf-8"))
+        elif path.exists():
+            text, digest = read_text_digest(path)
+        else:
+            text, digest = None, "absent"
+        if written is None and "taxonomy" in meta and meta.get("taxonomy_digest") == digest:
+            self._set_meta("taxonomy_file", signature)
+            return
+        if written is not None:
+            info = written[1]
+        else:
+            from litmap.store.codec import categories_from_toml
+            from litmap.taxonomy import Taxonomy
+
+            info = tree_info(Taxonomy(categories_from_toml(text, str(path)) if text is not None else []))
         old_titles = json.loads(meta["taxonomy"])["titles"] if "taxonomy" in meta else None
         self._set_meta("taxonomy", json.dumps(info))
         self._set_meta("taxonomy_file", signature)
+        self._set_meta("taxonomy_digest", digest)
         self._taxonomy = None
         if old_titles is not None and old_titles != info["titles"]:
             new_titles: dict[str, str] = info["titles"]  # type: ignore[assignment]
@@ -334,21 +277,25 @@ class Index:
             return None
         confirmed: list[tuple[int, int]] = []
         distrusted: list[int] = []
-        for pid, name, size, digest in rows:
-            path = papers_dir / name
-            try:
-                st = os.stat(path)
-                if st.st_size != size or not digest or content_digest(path.read_bytes()) != digest:
+        stamps: list[int] = []
+        try:
+            # Every file stat-ed first: when something else changed too, no file was read for nothing.
+            for _pid, name, size, digest in rows:
+                st = os.stat(papers_dir / name)
+                if st.st_size != size or not digest:
                     return None
-            except OSError:
+                stamps.append(stamp_of(st))
+            expected = expected._replace(stamps=expected.stamps + len(stamps) + sum(stamps))  # each -1 as seen
+            if expected != sums:
                 return None
-            stamp = stamp_of(st)
-            expected = expected.with_stamps_replaced([-1], stamp)
-            if stamp >= started - RACY_NS:
-                distrusted.append(stamp)
-            else:
-                confirmed.append((stamp, pid))
-        if expected != sums:
+            for (pid, name, _size, digest), stamp in zip(rows, stamps, strict=True):
+                if content_digest((papers_dir / name).read_bytes()) != digest:
+                    return None
+                if stamp >= started - RACY_NS:
+                    distrusted.append(stamp)
+                else:
+                    confirmed.append((stamp, pid))
+        except OSError:
             return None
         self.db.executemany("UPDATE papers SET stamp_ns = ? WHERE id = ?", confirmed)
         return distrusted
@@ -538,58 +485,11 @@ SELECT value FROM tag WHERE value IS NOT NULL
 """
 
 
-def schema_tag() -> str:
-    """The index format and the code that shapes its records (the model and the TOML codec).
-
-    An index made by another version of either is rebuilt, so stored records never go stale.
-    """
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = [SCHEMA_VERSION]
-    for name in ("models.py", "records.py", os.path.join("store", "codec.py")):
-        try:
-            st = os.stat(os.path.join(package, name))
-            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
-        except OSError:
-            parts.append("?")
-    return "/".join(parts)
-
-
-def _create(db: sqlite3.Connection) -> sqlite3.Connection:
-    """Give an empty database the index schema (no-op if another process just did)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if not db.execute("SELECT 1 FROM sqlite_master").fetchone():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (schema_tag(),))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return db
-
-
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
-    import sqlite3
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = not path.exists()
-    db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-    try:
-        if fresh:
-            db.execute("PRAGMA journal_mode=WAL")
-            _create(db)
-        row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-        if not row or row[0] != schema_tag():
-            raise sqlite3.DatabaseError("index from another version of litmap")
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
+def tree_info(taxonomy: Taxonomy) -> dict[str, Any]:
+    """What the index stores of the category tree (:meth:`Index.taxonomy` reads it back)."""
+    return {
+        "titles": {c.id: c.title for c in taxonomy},
+        "descendants": {c.id: taxonomy.descendants(c.id) for c in taxonomy},
+        "paths": taxonomy.shown_paths(),
+        "tree": taxonomy.tree_rows(),
+    }

@@ -18,7 +18,8 @@ from litmap.records import file_key
 from litmap.store.entries import HAS_ABSTRACT, HAS_AUTHORS, HAS_DOI_OR_ARXIV
 from litmap.store.files import content_digest, recover
 from litmap.store.freshness import stamp_of, stat_signature
-from litmap.store.index import Index, IndexUnavailable, _connect, existing_index
+from litmap.store.index import Index, IndexUnavailable
+from litmap.store.index_db import connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def unrefreshed(root: Path, read_only: bool) -> Index | None:
     if path is None:
         return None
     try:
-        return Index(root, path, _connect(path, timeout=2.0))
+        return Index(root, path, connect(path, timeout=2.0))
     except (sqlite3.Error, OSError):
         return None
 

@@ -16,19 +16,17 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litmap.errors import InvalidFile, LitmapError
 from litmap.store.entries import ENTRY_COLUMNS, Entry, entry_of, entry_of_record, fts_texts, insert_labels, vocabulary
 from litmap.store.files import Changes, content_digest
 from litmap.store.freshness import Sums, stat_signature
-from litmap.store.index import _INSERT_FTS, Index, _connect, existing_index
+from litmap.store.index import _INSERT_FTS, Index
+from litmap.store.index_db import connect, existing_index
 from litmap.store.layout import PAPERS_DIR, TAXONOMY_FILE
-
-if TYPE_CHECKING:
-    from litmap.models import Paper
 
 
 @contextlib.contextmanager
@@ -55,7 +53,7 @@ def record_change(root: Path, changes: Changes, read_only: bool = False) -> None
     if path is None or not changes:
         return
     try:
-        index = Index(root, path, _connect(path, timeout=5.0))
+        index = Index(root, path, connect(path, timeout=5.0))
     except (sqlite3.Error, OSError):
         return
     try:
@@ -93,7 +91,9 @@ def _apply(index: Index, changes: Changes) -> None:
         taxonomy_path = root / TAXONOMY_FILE
         if taxonomy_path in changes.writes or taxonomy_path in changes.deletes:
             signature = stat_signature(taxonomy_path, time.time_ns())
-            index._update_taxonomy(meta, signature, frozenset(row[0] for row in stored.values()))
+            tree = changes.trees.get(taxonomy_path)
+            written = None if tree is None else (changes.writes[taxonomy_path], tree)
+            index._update_taxonomy(meta, signature, frozenset(row[0] for row in stored.values()), written)
         titles = index.taxonomy().titles
         words: Counter[str] = Counter()
         with collector_paused():
@@ -182,48 +182,3 @@ def _stored_rows(index: Index, names: list[str]) -> dict[str, tuple[int, int, in
         for name, pid, stamp_ns, size, record in index.db.execute(sql, part):
             rows[name] = (pid, stamp_ns, size, record)
     return rows
-
-
-def rows_in_categories(
-    root: Path, categories: list[str], read_only: bool = False
-) -> list[tuple[str, str | None, Paper]] | None:
-    """(file name, digest, paper) of every paper filed under one of ``categories``, through the index
-    (brought up to date first); None when there is no usable index or a paper file is broken."""
-    from litmap.store.index_read import through_index
-
-    def rows(index: Index) -> list[tuple[str, str | None, Paper]] | None:
-        if index.broken_files():
-            return None
-        from litmap.models import Paper
-
-        marks = ", ".join("?" * len(categories))
-        sql = (
-            "SELECT file, digest, record FROM papers WHERE record IS NOT NULL AND id IN"
-            f" (SELECT paper FROM labels WHERE kind = 'c' AND value IN ({marks}))"
-        )
-        authors: dict[Any, Any] = {}
-        return [
-            (name, digest, Paper.from_index(json.loads(record), authors))
-            for name, digest, record in index.db.execute(sql, categories)
-        ]
-
-    return through_index(root, read_only, rows, timeout=5.0)
-
-
-def refiled_text(data: bytes, digest: str | None, paper: Paper, mapping: Mapping[str, str]) -> tuple[str, Paper] | None:
-    """The text of a paper file (``data``, whose index row has ``digest`` and holds ``paper``) with its
-    categories refiled through ``mapping``, and the paper it then holds; None when only a full
-    rewrite can say (the file changed since it was indexed, or its categories line is not plain)."""
-    from litmap.store.codec import with_categories
-
-    if digest is None or content_digest(data) != digest:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
-    new_text = with_categories(text, paper.categories, categories)
-    if new_text is None:
-        return None
-    return new_text, paper.model_copy(update={"categories": categories})

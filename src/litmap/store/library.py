@@ -228,33 +228,35 @@ class Library:
         """Stage every paper filed under a key of ``mapping`` refiled under its value; their keys, sorted.
 
         Through the index when the library has one: only the papers filed there are read, and a
-        file still as indexed gets only its ``categories`` line rewritten. An unreadable paper file
-        raises InvalidFile (the change must not miss the papers it holds).
+        file still as indexed gets only its ``categories`` line rewritten (its index record, refiled,
+        staged with it). An unreadable paper file raises InvalidFile (the change must not miss the
+        papers it holds).
         """
-        from litmap.store.index_write import refiled_text, rows_in_categories
+        from litmap.store.index_read import through_index
+        from litmap.store.refile import refiled, rows_in_categories
 
-        rows = rows_in_categories(self.root, sorted(mapping), self.read_only)
+        rows = through_index(self.root, self.read_only, lambda index: rows_in_categories(index, sorted(mapping)), 5.0)
         if rows is None:
             using = [p for p in self.every_paper() if any(c in mapping for c in p.categories)]
-            rows = [(self.paper_path(p.key).name, None, p) for p in using]
+            return [self._stage_refiled(changes, paper, mapping) for paper in using]
         keys = []
-        for name, digest, paper in sorted(rows, key=lambda row: row[2].key):
+        for name, digest, record in rows:
             path = self.papers_dir / name
-            try:
-                refiled = refiled_text(path.read_bytes(), digest, paper, mapping) if digest else None
-            except OSError:
-                refiled = None
-            if refiled is not None:
-                changes.write(path, refiled[0], refiled[1])
-            else:
-                if digest is not None:  # the file changed since it was indexed: read it as it is now
-                    paper = self.load_paper_file(path)
-                    if not any(c in mapping for c in paper.categories):
-                        continue
-                categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
-                self.stage_paper(changes, paper.model_copy(update={"categories": categories}))
-            keys.append(paper.key)
+            paper = refiled(path, digest, record, mapping)
+            if paper is not None:
+                changes.write(path, paper[0], record=paper[1])
+                keys.append(record["key"])
+                continue
+            model = self.load_paper_file(path)  # changed since it was indexed: read it as it is now
+            if any(c in mapping for c in model.categories):
+                keys.append(self._stage_refiled(changes, model, mapping))
         return keys
+
+    def _stage_refiled(self, changes: files.Changes, paper: Paper, mapping: Mapping[str, str]) -> str:
+        """Stage ``paper`` refiled through ``mapping`` (the whole file rewritten as needed); its key."""
+        categories = list(dict.fromkeys(mapping.get(c, c) for c in paper.categories))
+        self.stage_paper(changes, paper.model_copy(update={"categories": categories}))
+        return paper.key
 
     def stage_delete(self, changes: files.Changes, key: str) -> None:
         """Stage removing the paper ``key``."""

@@ -30,7 +30,7 @@ def tag_counts(root: Path, read_only: bool, prefix: str = "") -> list[tuple[str,
     """The tags starting with ``prefix`` and how many papers carry each, as the index last saw them."""
     import sqlite3
 
-    from litmap.store.index import existing_index
+    from litmap.store.index_db import existing_index
 
     path = existing_index(Path(root), read_only)
     if path is None:

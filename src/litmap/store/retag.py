@@ -39,7 +39,8 @@ def stage_tags(
     import sqlite3
 
     from litmap.errors import LitmapError
-    from litmap.store.index import Index, IndexUnavailable, existing_index
+    from litmap.store.index import Index, IndexUnavailable
+    from litmap.store.index_db import existing_index
     from litmap.store.index_read import unrefreshed
     from litmap.store.toml_write import record_to_toml
 
